@@ -1,0 +1,246 @@
+"""Build the knowledge graph of a corpus into the store.
+
+``build(inputs, store)`` ingests every document (a bad one is reported and skipped), writes
+one named graph per document, the ontology and vocabulary graphs when ontology/ has them,
+and a provenance graph describing the build, then swaps the new store generation in.
+"""
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from . import __version__
+from .errors import CorpusError, DocumentError, GuidegraphError
+from .ingest import ingest
+from .metadata import read_catalogue
+from .model import Document
+from .namespaces import GG, GRAPH_PROVENANCE, ID, document_graph_iri, document_iri
+from .rdf import document_triples, nquads
+from .reading import DEFAULT_MAX_BYTES
+from .store import PROJECT_ROOT, Store
+
+DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
+DOCUMENT_SUFFIXES = {".txt", ".text", ".md"}
+LIBRARIES = ("rdflib", "oxrdflib", "pyoxigraph", "owlready2", "pyshacl", "networkx", "pyvis", "flask")
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class Failure:
+    """An input that could not be built, and why."""
+
+    source: str
+    message: str
+
+
+@dataclass
+class DocumentSummary:
+    """What one document contributed."""
+
+    slug: str
+    source_file: str
+    title: str | None
+    sections: int
+    statements: int
+    markers: int
+    dangling: int
+    references: int
+    triples: int
+    notes: list[str]
+
+
+@dataclass
+class BuildReport:
+    """What a build did: per-document figures, failures and totals."""
+
+    store: str
+    documents: list[DocumentSummary] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    triples: int = 0
+    seconds: float = 0.0
+    generation: str | None = None
+
+    def totals(self) -> dict[str, int]:
+        """Return the corpus totals the build summary prints."""
+        keys = ("sections", "statements", "markers", "dangling", "references")
+        out = {"documents": len(self.documents)}
+        out.update({k: sum(getattr(d, k) for d in self.documents) for k in keys})
+        out["triples"] = self.triples
+        return out
+
+    def as_dict(self) -> dict:
+        """Return the report as plain data (for --format json)."""
+        return {
+            "store": self.store, "generation": self.generation, "seconds": round(self.seconds, 3),
+            "totals": self.totals(),
+            "documents": [vars(d) for d in self.documents],
+            "failures": [vars(f) for f in self.failures],
+        }
+
+
+def find_inputs(inputs: Iterable[str | Path] | None) -> tuple[list[Path], Path]:
+    """Expand folders and files into the document files to build, and the corpus root."""
+    items = [Path(p) for p in (inputs or [DEFAULT_CORPUS])]
+    files: list[Path] = []
+    for item in items:
+        if item.is_dir():
+            found = sorted(p for p in item.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
+                           and p.name.lower() != "readme.md")
+            if not found:
+                raise CorpusError(f"{item}: no documents in this folder (looked for {', '.join(sorted(DOCUMENT_SUFFIXES))} files)")
+            files.extend(found)
+        elif item.exists():
+            files.append(item)
+        else:
+            raise CorpusError(f"{item}: no such file or folder")
+    root = items[0] if len(items) == 1 and items[0].is_dir() else Path(_common_parent(files))
+    return files, root
+
+
+def _common_parent(files: list[Path]) -> str:
+    import os.path
+
+    return os.path.commonpath([str(f.resolve().parent) for f in files]) if files else "."
+
+
+def _ingest_one(args: tuple[Path, Path, dict, int]) -> tuple[Document | None, Failure | None, list[str] | None]:
+    path, root, catalogue, max_bytes = args
+    try:
+        doc = ingest(path, root, catalogue, max_bytes)
+    except DocumentError as exc:
+        return None, Failure(str(path), str(exc)), None
+    except GuidegraphError as exc:  # any other problem we know how to describe
+        return None, Failure(str(path), f"{path}: {exc}"), None
+    return doc, None, list(nquads(document_triples(doc), document_graph_iri(doc.slug)))
+
+
+def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path | None = None,
+          max_bytes: int = DEFAULT_MAX_BYTES, workers: int = 1,
+          progress: Progress | None = None, extra_graphs: Iterable[tuple[URIRef, Graph]] = ()) -> BuildReport:
+    """Build the graph of the given documents (default: corpus/) into a new store generation."""
+    started = datetime.now(timezone.utc)
+    t0 = time.perf_counter()
+    store = store if isinstance(store, Store) else Store(store)
+    store.check_writable()
+    files, root = find_inputs(inputs)
+    catalogues: dict[Path, dict] = {}
+    jobs = []
+    for f in files:
+        folder = f.parent
+        if folder not in catalogues:
+            catalogues[folder] = read_catalogue(folder)
+        jobs.append((f, root, catalogues[folder], max_bytes))
+
+    report = BuildReport(store=str(store.path))
+    parts: list[list[str]] = []
+    docs: list[Document] = []
+    seen: dict[str, str] = {}
+    for i, (doc, failure, lines) in enumerate(_run(jobs, workers)):
+        name = jobs[i][0].name
+        if progress:
+            progress(i + 1, len(jobs), name)
+        if failure:
+            report.failures.append(failure)
+            continue
+        if doc.slug in seen:
+            report.failures.append(Failure(str(jobs[i][0]), f"{jobs[i][0]}: its identifier '{doc.slug}' is taken by "
+                                           f"{seen[doc.slug]}; rename one of the two files"))
+            continue
+        seen[doc.slug] = doc.source_file
+        docs.append(doc)
+        parts.append(lines)
+        report.documents.append(_summary(doc, len(lines)))
+    if not docs:
+        reasons = "; ".join(f.message for f in report.failures) or "nothing to build"
+        raise CorpusError(f"no document could be built, the store was left as it was: {reasons}")
+
+    extra = list(extra_graphs)
+    ended = datetime.now(timezone.utc)
+    prov = provenance_graph(docs, report.failures, started, ended)
+
+    def chunks() -> Iterator[str]:
+        for lines in parts:
+            yield "".join(lines)
+        for iri, g in extra:
+            yield "".join(nquads(g, iri))
+        yield "".join(nquads(prov, GRAPH_PROVENANCE))
+
+    report.triples = sum(len(p) for p in parts) + sum(len(g) for _, g in extra) + len(prov)
+    generation = store.write_generation(chunks())
+    store.close()
+    report.generation = generation.name
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _run(jobs, workers: int):
+    if workers <= 1 or len(jobs) < 8:
+        yield from map(_ingest_one, jobs)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_ingest_one, jobs, chunksize=16)
+
+
+def _summary(doc: Document, triples: int) -> DocumentSummary:
+    return DocumentSummary(
+        slug=doc.slug, source_file=doc.source_file, title=doc.title, sections=len(doc.sections),
+        statements=len(doc.statements), markers=len(doc.markers), dangling=len(doc.dangling_markers()),
+        references=len(doc.references), triples=triples, notes=list(doc.notes),
+    )
+
+
+def library_versions() -> dict[str, str]:
+    """Return the versions of Python and of the libraries a build depends on."""
+    out = {"python": platform.python_version(), "guidegraph": __version__}
+    for name in LIBRARIES:
+        try:
+            out[name] = version(name)
+        except PackageNotFoundError:
+            continue
+    return out
+
+
+def provenance_graph(docs: list[Document], failures: list[Failure], started: datetime, ended: datetime) -> Graph:
+    """Describe the build as a prov:Activity: when, with which versions, from which inputs."""
+    g = Graph(identifier=GRAPH_PROVENANCE)
+    activity = ID[f"build/{started.strftime('%Y%m%dT%H%M%S%fZ')}"]
+    agent = ID["software/guidegraph"]
+    g.add((activity, RDF.type, PROV.Activity))
+    g.add((activity, RDFS.label, Literal("guidegraph build")))
+    g.add((activity, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
+    g.add((activity, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
+    g.add((activity, PROV.wasAssociatedWith, agent))
+    g.add((agent, RDF.type, PROV.SoftwareAgent))
+    for name, v in library_versions().items():
+        g.add((agent, GG.softwareVersion, Literal(f"{name} {v}")))
+    for doc in docs:
+        file_node = ID[f"file/{doc.slug}"]
+        g.add((activity, PROV.used, file_node))
+        g.add((file_node, RDF.type, PROV.Entity))
+        g.add((file_node, GG.sourceFile, Literal(doc.source_file)))
+        g.add((file_node, GG.sha256, Literal(doc.sha256)))
+        g.add((file_node, GG.characterCount, Literal(len(doc.raw), datatype=XSD.integer)))
+        named = document_graph_iri(doc.slug)
+        g.add((named, RDF.type, PROV.Entity))
+        g.add((named, PROV.wasGeneratedBy, activity))
+        g.add((named, PROV.wasDerivedFrom, file_node))
+        g.add((document_iri(doc.slug), PROV.wasDerivedFrom, file_node))
+        for note in doc.notes:
+            g.add((file_node, RDFS.comment, Literal(note)))
+    for i, f in enumerate(failures, start=1):
+        node = ID[f"build/{started.strftime('%Y%m%dT%H%M%S%fZ')}/failure/{i}"]
+        g.add((activity, GG.failedInput, node))
+        g.add((node, GG.sourceFile, Literal(f.source)))
+        g.add((node, RDFS.comment, Literal(f.message)))
+    g.add((activity, DCTERMS.description, Literal(f"{len(docs)} documents built, {len(failures)} failed")))
+    return g

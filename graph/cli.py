@@ -1,0 +1,279 @@
+"""The ``guidegraph`` command line.
+
+Exit codes: 0 success; 1 some input failed (build) or findings at the threshold (check);
+2 usage error or fatal error (nothing was changed).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import GuidegraphError, QueryError
+from .store import ENV_VAR, Store, default_store_path
+
+EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
+
+_EXPORT_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML,
+}
+_QUAD_FORMATS = {"trig", "nquads", "jsonld"}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # usage errors exit 2 with the usage line, as argparse does
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
+
+
+def _store_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", type=Path, default=None,
+                   help=f"store folder (default: ${ENV_VAR} or {default_store_path()})")
+
+
+def make_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of every command."""
+    parser = _Parser(prog="guidegraph", description="Clinical guideline documents as a knowledge graph with provenance.",
+                     epilog="Exit codes: 0 ok, 1 some input failed or findings reached the threshold, 2 usage or fatal error.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("build", help="build the graph of a corpus into the store",
+                       description="Ingest documents (default: the project's corpus/) and write a new store generation.")
+    p.add_argument("inputs", nargs="*", type=Path, help="document files or folders (default: corpus/)")
+    _store_arg(p)
+    p.add_argument("--max-bytes", type=int, default=None, help="refuse documents larger than this (default 5 MiB)")
+    p.add_argument("--workers", type=int, default=1, help="processes that ingest documents in parallel")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="summary format")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("stats", help="print counts of what the store holds")
+    _store_arg(p)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("export", help="write the store (or one graph) as RDF")
+    _store_arg(p)
+    p.add_argument("--format", choices=sorted(_EXPORT_FORMATS), default="trig",
+                   help="trig, nquads and jsonld keep named graphs; turtle, ntriples and xml write their union")
+    p.add_argument("--graph", help="export only this named graph (its IRI)")
+    p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("query", help="run a SPARQL query: a .rq file, a saved query's name, or - for stdin")
+    p.add_argument("query", help="path to a .rq file, the name of a saved query, or -")
+    _store_arg(p)
+    p.add_argument("--format", default="table",
+                   help="table, json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, jsonld, xml, trig (CONSTRUCT/DESCRIBE)")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="value of a saved query's parameter")
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds before the query is stopped (default 30)")
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("queries", help="list the saved queries")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_queries)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    args = make_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except GuidegraphError as exc:
+        print(f"guidegraph: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("guidegraph: interrupted; the store was left as it was", file=sys.stderr)
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+# -- build -------------------------------------------------------------------------------
+def _progress_bar():
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int, name: str) -> None:
+        width = 30
+        filled = int(width * done / total)
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}")
+        if done == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+    return show
+
+
+def cmd_build(args) -> int:
+    from .build import build
+    from .reading import DEFAULT_MAX_BYTES
+
+    report = build(args.inputs or None, Store(args.store), max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
+                   workers=args.workers, progress=None if args.quiet else _progress_bar())
+    for f in report.failures:
+        print(f"guidegraph: skipped {f.message}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(report.as_dict(), indent=2, default=str))
+    else:
+        t = report.totals()
+        print(f"Built {t['documents']} documents into {report.store} in {report.seconds:.1f} s")
+        print(f"  sections    {t['sections']:>8,}")
+        print(f"  statements  {t['statements']:>8,}")
+        print(f"  markers     {t['markers']:>8,}  ({t['dangling']} dangling)")
+        print(f"  references  {t['references']:>8,}")
+        print(f"  triples     {t['triples']:>8,}")
+        for d in report.documents:
+            print(f"  {d.slug}: {d.statements} statements, {d.markers} markers ({d.dangling} dangling), "
+                  f"{d.references} references" + (f"; {'; '.join(d.notes)}" if d.notes else ""))
+        if report.failures:
+            print(f"{len(report.failures)} input(s) failed; see the messages above")
+    return EXIT_PARTIAL if report.failures else EXIT_OK
+
+
+# -- stats -------------------------------------------------------------------------------
+STATS_QUERY = """
+SELECT ?doc ?title
+  (SUM(IF(?kind = gg:Section, 1, 0)) AS ?sections)
+  (SUM(IF(?kind = gg:Statement, 1, 0)) AS ?statements)
+  (SUM(IF(?kind = c4o:InTextReferencePointer, 1, 0)) AS ?markers)
+  (SUM(IF(?kind = biro:BibliographicReference, 1, 0)) AS ?references)
+WHERE {
+  ?doc a gg:GuidelineDocument .
+  OPTIONAL { ?doc dcterms:title ?title }
+  OPTIONAL { ?x dcterms:isPartOf ?doc ; a ?kind }
+}
+GROUP BY ?doc ?title ORDER BY ?doc
+"""
+DANGLING_QUERY = """
+SELECT ?doc (COUNT(?m) AS ?dangling) WHERE {
+  ?m a c4o:InTextReferencePointer ; dcterms:isPartOf ?doc .
+  MINUS { ?m c4o:denotes ?r }
+} GROUP BY ?doc
+"""
+
+
+def store_stats(store: Store) -> dict:
+    """Return per-document and total counts of what the store holds."""
+    ds = store.dataset()
+    dangling = {str(r.doc): int(r.dangling) for r in ds.query(DANGLING_QUERY)}
+    docs = []
+    for r in ds.query(STATS_QUERY):
+        docs.append({"document": str(r.doc), "title": str(r.title) if r.title else None,
+                     "sections": int(r.sections), "statements": int(r.statements), "markers": int(r.markers),
+                     "dangling": dangling.get(str(r.doc), 0), "references": int(r.references)})
+    graphs = {str(r.g): int(r.n) for r in ds.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")}
+    totals = {k: sum(d[k] for d in docs) for k in ("sections", "statements", "markers", "dangling", "references")}
+    totals["documents"] = len(docs)
+    totals["triples"] = sum(graphs.values())
+    return {"store": str(store.path), "generation": store.current.name, "totals": totals, "documents": docs, "graphs": graphs}
+
+
+def cmd_stats(args) -> int:
+    stats = store_stats(Store(args.store))
+    if args.format == "json":
+        print(json.dumps(stats, indent=2))
+        return EXIT_OK
+    t = stats["totals"]
+    print(f"Store {stats['store']} (generation {stats['generation']})")
+    print(f"  {t['documents']} documents, {t['sections']} sections, {t['statements']} statements, "
+          f"{t['markers']} markers ({t['dangling']} dangling), {t['references']} references, {t['triples']:,} triples")
+    for d in stats["documents"]:
+        print(f"  {d['document'].rsplit('/', 1)[-1]}: {d['statements']} statements, {d['markers']} markers "
+              f"({d['dangling']} dangling), {d['references']} references")
+    print("  named graphs:")
+    for g, n in stats["graphs"].items():
+        print(f"    {g}  {n:,} triples")
+    return EXIT_OK
+
+
+# -- export ------------------------------------------------------------------------------
+def cmd_export(args) -> int:
+    db = Store(args.store).oxigraph()
+    fmt = _EXPORT_FORMATS[args.format]
+    if args.graph:
+        graph = ox.NamedNode(args.graph)
+        if not db.contains_named_graph(graph):
+            raise GuidegraphError(f"no named graph <{args.graph}> in the store (see `guidegraph stats`)")
+        if args.format in _QUAD_FORMATS:
+            data = ox.serialize((ox.Quad(q.subject, q.predicate, q.object, graph)
+                                 for q in db.quads_for_pattern(None, None, None, graph)), format=fmt)
+        else:
+            data = db.dump(format=fmt, from_graph=graph)
+    elif args.format in _QUAD_FORMATS:
+        data = db.dump(format=fmt)
+    else:
+        triples = db.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        data = triples.serialize(format=fmt)
+    if args.output:
+        args.output.write_bytes(data)
+        print(f"wrote {len(data):,} bytes to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return EXIT_OK
+
+
+# -- query -------------------------------------------------------------------------------
+def _read_query(spec: str) -> tuple[str, object | None]:
+    from .queries import QUERIES_DIR, load_queries, parse_saved_query
+
+    if spec == "-":
+        return sys.stdin.read(), None
+    path = Path(spec)
+    if path.suffix == ".rq" and path.is_file():
+        return path.read_text(encoding="utf-8"), parse_saved_query(path)
+    saved = load_queries(QUERIES_DIR)
+    if spec in saved:
+        return saved[spec].text, saved[spec]
+    raise QueryError(f"no query file or saved query named {spec!r}; `guidegraph queries` lists the saved ones")
+
+
+def cmd_query(args) -> int:
+    from .sparql import run_query, table, term_for
+
+    text, saved = _read_query(args.query)
+    values = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise QueryError(f"--param takes NAME=VALUE, not {item!r}")
+        values[name.strip()] = value
+    if saved is not None:
+        bindings = saved.bindings(values)
+    else:
+        bindings = {k: term_for(v, "iri" if v.startswith(("http://", "https://")) else "string") for k, v in values.items()}
+    fmt = None if args.format == "table" else args.format
+    store = Store(args.store)
+    if not store.exists():
+        raise GuidegraphError(f"no graph in the store at {store.path}: run `guidegraph build` first")
+    outcome = run_query(store.path, text, bindings, fmt=fmt, timeout=args.timeout)
+    if args.format == "table" and outcome.form in ("SELECT", "ASK"):
+        print(table(outcome))
+    else:
+        sys.stdout.buffer.write(outcome.body)
+        if not outcome.body.endswith(b"\n"):
+            sys.stdout.buffer.write(b"\n")
+    return EXIT_OK
+
+
+def cmd_queries(args) -> int:
+    from .queries import load_queries
+
+    saved = load_queries()
+    if args.format == "json":
+        print(json.dumps([{"name": q.name, "title": q.title, "description": q.description, "audience": q.audience,
+                           "params": [vars(p) for p in q.params]} for q in saved.values()], indent=2))
+        return EXIT_OK
+    width = max((len(n) for n in saved), default=0)
+    for q in saved.values():
+        params = " ".join(f"--param {p.name}=…" for p in q.params)
+        print(f"{q.name:<{width}}  {q.title}" + (f"  [{params}]" if params else ""))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Every namespace guidegraph speaks, in one place, and the IRIs of its data and graphs."""
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+GG = Namespace("https://w3id.org/guidegraph/ontology#")
+ID = Namespace("https://w3id.org/guidegraph/id/")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SCHEMA = Namespace("https://schema.org/")
+CITO = Namespace("http://purl.org/spar/cito/")
+C4O = Namespace("http://purl.org/spar/c4o/")
+BIRO = Namespace("http://purl.org/spar/biro/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+
+PREFIXES: dict[str, str] = {
+    "gg": str(GG), "ggid": str(ID), "prov": str(PROV), "oa": str(OA), "dcterms": str(DCTERMS),
+    "skos": str(SKOS), "schema": str(SCHEMA), "cito": str(CITO), "c4o": str(C4O),
+    "biro": str(BIRO), "owl": str(OWL), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
+    "sh": str(SH),
+}
+
+GRAPH_ONTOLOGY = ID["graph/ontology"]
+GRAPH_VOCABULARY = ID["graph/vocabulary"]
+GRAPH_INFERRED = ID["graph/inferred"]
+GRAPH_FINDINGS = ID["graph/findings"]
+GRAPH_PROVENANCE = ID["graph/provenance"]
+GRAPH_VALIDATION = ID["graph/validation"]
+
+
+def document_iri(slug: str):
+    """Return the IRI of a document."""
+    return ID[f"document/{slug}"]
+
+
+def document_graph_iri(slug: str):
+    """Return the IRI of the named graph holding what one document asserts."""
+    return ID[f"graph/document/{slug}"]
+
+
+def sparql_prologue() -> str:
+    """Return PREFIX lines for every namespace above, to put before a query."""
+    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())

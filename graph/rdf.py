@@ -1,0 +1,186 @@
+"""Turn a ``Document`` into RDF triples in the public vocabulary (ontology/README.md).
+
+IRIs are derived from the document's slug and the character offset or number of each
+piece, so two builds of the same file give the same IRIs.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+
+from .model import Document, Statement
+from .namespaces import BIRO, C4O, CITO, GG, OA, SCHEMA, document_graph_iri, document_iri
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+# how much text around a quote a TextQuoteSelector keeps as prefix and suffix
+QUOTE_CONTEXT = 32
+_DATE_PROPERTY = {"modified": DCTERMS.modified, "issued": DCTERMS.issued, "reviewed": SCHEMA.lastReviewed}
+
+
+def _int(value: int) -> Literal:
+    return Literal(value, datatype=XSD.integer)
+
+
+def statement_iri(doc: Document, st: Statement) -> URIRef:
+    """Return the IRI of a statement: its document and its start offset."""
+    return URIRef(f"{document_iri(doc.slug)}/statement/{st.start}")
+
+
+def document_triples(doc: Document) -> Iterator[Triple]:
+    """Yield every triple that the document asserts about itself and its content."""
+    d = document_iri(doc.slug)
+    yield d, RDF.type, GG.GuidelineDocument
+    yield d, GG.sourceFile, Literal(doc.source_file)
+    yield d, GG.rawText, Literal(doc.raw)
+    yield d, GG.sha256, Literal(doc.sha256)
+    if doc.title:
+        yield d, DCTERMS.title, Literal(doc.title)
+    if doc.publisher:
+        yield d, DCTERMS.publisher, Literal(doc.publisher)
+    if doc.kind:
+        yield d, GG.documentKind, Literal(doc.kind)
+    latest: dict[str, object] = {}
+    for sd in doc.dates:
+        latest[sd.role] = max(sd.value, latest.get(sd.role, sd.value))
+        node = URIRef(f"{d}/date/{sd.start}")
+        yield d, GG.statedDate, node
+        yield node, RDF.type, GG.StatedDate
+        yield node, GG.dateRole, Literal(sd.role)
+        yield node, RDF.value, Literal(sd.value, datatype=XSD.date)
+        yield node, GG.start, _int(sd.start)
+        yield node, GG.end, _int(sd.end)
+    for role, value in latest.items():
+        yield d, _DATE_PROPERTY[role], Literal(value, datatype=XSD.date)
+
+    section_iris = [URIRef(f"{d}/section/{s.start}") for s in doc.sections]
+    for s, si in zip(doc.sections, section_iris):
+        yield si, RDF.type, GG.Section
+        yield si, DCTERMS.isPartOf, d
+        yield si, GG.heading, Literal(s.heading)
+        yield si, GG.order, _int(s.order)
+        yield si, GG.level, _int(s.level)
+        yield si, GG.start, _int(s.start)
+        yield si, GG.end, _int(s.end)
+        if s.parent is not None:
+            yield si, GG.parentSection, section_iris[s.parent]
+
+    refs = {r.number: URIRef(f"{d}/reference/{r.number}") for r in doc.references}
+    for r in doc.references:
+        ri = refs[r.number]
+        yield ri, RDF.type, BIRO.BibliographicReference
+        yield ri, DCTERMS.isPartOf, d
+        yield ri, GG.number, _int(r.number)
+        yield ri, C4O.hasContent, Literal(doc.raw[r.start:r.end])
+        yield ri, GG.start, _int(r.start)
+        yield ri, GG.end, _int(r.end)
+        if r.title:
+            yield ri, DCTERMS.title, Literal(r.title)
+        if r.publisher:
+            yield ri, DCTERMS.publisher, Literal(r.publisher)
+        if r.year:
+            yield ri, DCTERMS.date, Literal(str(r.year), datatype=XSD.gYear)
+        if r.reference_type:
+            yield ri, GG.referenceType, Literal(r.reference_type)
+        if r.authors:
+            yield ri, DCTERMS.creator, Literal(r.authors)
+
+    st_iris = [statement_iri(doc, st) for st in doc.statements]
+    for st, ti in zip(doc.statements, st_iris):
+        yield ti, RDF.type, GG.Statement
+        yield ti, DCTERMS.isPartOf, d
+        yield ti, PROV.wasQuotedFrom, d
+        yield ti, GG.order, _int(st.order)
+        yield ti, GG.text, Literal(st.text)
+        yield ti, GG.start, _int(st.start)
+        yield ti, GG.end, _int(st.end)
+        yield ti, GG.blockKind, Literal(st.block)
+        yield ti, GG.depth, _int(st.depth)
+        if st.section is not None:
+            yield ti, GG.inSection, section_iris[st.section]
+        if st.parent is not None:
+            yield ti, GG.parentItem, st_iris[st.parent]
+        if st.lead_in is not None:
+            yield ti, GG.leadIn, st_iris[st.lead_in]
+        if st.step_number is not None:
+            yield ti, GG.stepNumber, _int(st.step_number)
+        yield from _anchor(doc, d, ti, st.start, st.end)
+        cited = set()
+        for m in st.markers:
+            mi = URIRef(f"{d}/marker/{m.start}")
+            yield mi, RDF.type, C4O.InTextReferencePointer
+            yield mi, DCTERMS.isPartOf, d
+            yield mi, GG.citedBy, ti
+            yield mi, C4O.hasContent, Literal(m.content)
+            yield mi, GG.number, _int(m.number)
+            yield mi, GG.start, _int(m.start)
+            yield mi, GG.end, _int(m.end)
+            if m.number in refs:
+                yield mi, C4O.denotes, refs[m.number]
+                if m.number not in cited:
+                    cited.add(m.number)
+                    yield ti, CITO.citesAsEvidence, refs[m.number]
+
+    for f in doc.furniture:
+        fi = URIRef(f"{d}/furniture/{f.start}")
+        yield fi, RDF.type, GG.PageFurniture
+        yield fi, DCTERMS.isPartOf, d
+        yield fi, GG.furnitureKind, Literal(f.kind)
+        yield fi, GG.start, _int(f.start)
+        yield fi, GG.end, _int(f.end)
+
+
+def _anchor(doc: Document, d: URIRef, body: URIRef, start: int, end: int) -> Iterator[Triple]:
+    """Yield a W3C Web Annotation tying ``body`` to ``raw[start:end]`` of the document."""
+    a = URIRef(f"{body}/anchor")
+    target = URIRef(f"{a}/target")
+    pos = URIRef(f"{a}/position")
+    quote = URIRef(f"{a}/quote")
+    yield a, RDF.type, OA.Annotation
+    yield a, OA.hasBody, body
+    yield a, OA.hasTarget, target
+    yield a, OA.motivatedBy, OA.identifying
+    yield target, RDF.type, OA.SpecificResource
+    yield target, OA.hasSource, d
+    yield target, OA.hasSelector, pos
+    yield target, OA.hasSelector, quote
+    yield pos, RDF.type, OA.TextPositionSelector
+    yield pos, OA.start, _int(start)
+    yield pos, OA.end, _int(end)
+    yield quote, RDF.type, OA.TextQuoteSelector
+    yield quote, OA.exact, Literal(doc.raw[start:end])
+    yield quote, OA.prefix, Literal(doc.raw[max(0, start - QUOTE_CONTEXT):start])
+    yield quote, OA.suffix, Literal(doc.raw[end:end + QUOTE_CONTEXT])
+
+
+def document_graph(doc: Document) -> Graph:
+    """Return the document's named graph as an rdflib Graph."""
+    g = Graph(identifier=document_graph_iri(doc.slug))
+    for t in document_triples(doc):
+        g.add(t)
+    return g
+
+
+def _escape(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
+
+
+def term_nt(term) -> str:
+    """Write one RDF term as N-Triples."""
+    if isinstance(term, Literal):
+        out = f'"{_escape(str(term))}"'
+        if term.language:
+            return f"{out}@{term.language}"
+        if term.datatype and term.datatype != XSD.string:
+            return f"{out}^^<{term.datatype}>"
+        return out
+    return f"<{term}>"
+
+
+def nquads(triples, graph: URIRef) -> Iterator[str]:
+    """Write triples as N-Quad lines in ``graph``."""
+    g = f"<{graph}>"
+    for s, p, o in triples:
+        yield f"<{s}> <{p}> {term_nt(o)} {g} .\n"
