@@ -131,12 +131,18 @@ def _heading_shaped(text: str) -> bool:
     words = text.split()
     if len(words) > _MAX_HEADING_WORDS or text[-1] in ".,;!":
         return False
-    if re.search(r"\s\d{1,3}(,\s?\d{1,3})*$", text):
-        return False  # ends with citation markers: a statement
+    if re.search(r"\s\d{1,3}(,\s?\d{1,3})*$", text) and not _title_case(words[:-1]):
+        return False  # ends with citation markers: a statement ("Phase 3 Trials 2" stays a heading)
     if text.endswith(":"):
         last = words[-1].rstrip(":").lower()
         return len(words) <= 6 and last not in _LEAD_IN_WORDS
     return True
+
+
+def _title_case(words: list[str]) -> bool:
+    """Tell whether most longer words are capitalised, as in "Treatment of Condition 1"."""
+    long = [w for w in words if len(w) > 3 and w[0].isalpha()]
+    return bool(long) and sum(w[0].isupper() for w in long) >= 0.75 * len(long) and len(long) >= 2
 
 
 def _title_shaped(text: str) -> bool:

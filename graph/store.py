@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 from oxrdflib import OxigraphStore
-from rdflib import Dataset
+from rdflib import Dataset, Graph, URIRef
 
 from .errors import StoreError
 from .namespaces import PREFIXES
@@ -74,6 +74,13 @@ class Store:
         for prefix, iri in PREFIXES.items():
             ds.bind(prefix, iri)
         return ds
+
+    def graph(self, iri) -> Graph:
+        """Return one named graph of the store, read-only, as an rdflib Graph."""
+        g = Graph(store=OxigraphStore(store=self.oxigraph()), identifier=URIRef(str(iri)))
+        for prefix, namespace in PREFIXES.items():
+            g.bind(prefix, namespace)
+        return g
 
     def close(self) -> None:
         """Let go of the open generation."""
