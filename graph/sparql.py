@@ -133,7 +133,11 @@ def _child(conn, store_path: str, query: str, bindings: dict, fmt: str) -> None:
 
         ds = Store(store_path).dataset()
         result = ds.query(query, initBindings=bindings)
-        if result.type in ("SELECT", "ASK"):
+        if result.type == "SELECT" and fmt == "tsv":
+            body = tsv(result)
+        elif result.type == "ASK" and fmt == "tsv":
+            body = b"?_askResult\n" + (b"true\n" if result.askAnswer else b"false\n")
+        elif result.type in ("SELECT", "ASK"):
             body = result.serialize(format=fmt)
         else:
             body = result.graph.serialize(format=_RDFLIB_GRAPH_FORMAT[fmt], encoding="utf-8")
@@ -142,6 +146,24 @@ def _child(conn, store_path: str, query: str, bindings: dict, fmt: str) -> None:
         conn.send(("error", type(exc).__name__, str(exc)))
     finally:
         conn.close()
+
+
+def tsv(result) -> bytes:
+    """Write SELECT results in the W3C SPARQL 1.1 TSV format (terms in SPARQL syntax)."""
+    from .rdf import term_nt
+
+    lines = ["\t".join(f"?{v}" for v in result.vars)]
+    for row in result:
+        cells = []
+        for value in row:
+            if value is None:
+                cells.append("")
+            elif isinstance(value, URIRef | Literal):
+                cells.append(term_nt(value).replace("\t", "\\t"))
+            else:
+                cells.append(f"_:{value}")
+        lines.append("\t".join(cells))
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def run_query(store_path: str | Path, query: str, bindings: dict[str, Identifier] | None = None,
