@@ -145,13 +145,13 @@ SELECT ?doc ?title
 WHERE {
   ?doc a gg:GuidelineDocument .
   OPTIONAL { ?doc dcterms:title ?title }
-  OPTIONAL { ?x dcterms:isPartOf ?doc ; a ?kind }
+  OPTIONAL { { ?x dcterms:isPartOf ?doc } UNION { ?x gg:citedBy/dcterms:isPartOf ?doc } ?x a ?kind }
 }
 GROUP BY ?doc ?title ORDER BY ?doc
 """
 DANGLING_QUERY = """
 SELECT ?doc (COUNT(?m) AS ?dangling) WHERE {
-  ?m a c4o:InTextReferencePointer ; dcterms:isPartOf ?doc .
+  ?m a c4o:InTextReferencePointer ; gg:citedBy/dcterms:isPartOf ?doc .
   MINUS { ?m c4o:denotes ?r }
 } GROUP BY ?doc
 """

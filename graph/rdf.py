@@ -97,7 +97,8 @@ def document_triples(doc: Document) -> Iterator[Triple]:
         yield ti, GG.start, _int(st.start)
         yield ti, GG.end, _int(st.end)
         yield ti, GG.blockKind, Literal(st.block)
-        yield ti, GG.depth, _int(st.depth)
+        if st.depth:
+            yield ti, GG.depth, _int(st.depth)
         if st.section is not None:
             yield ti, GG.inSection, section_iris[st.section]
         if st.parent is not None:
@@ -111,7 +112,6 @@ def document_triples(doc: Document) -> Iterator[Triple]:
         for m in st.markers:
             mi = URIRef(f"{d}/marker/{m.start}")
             yield mi, RDF.type, C4O.InTextReferencePointer
-            yield mi, DCTERMS.isPartOf, d
             yield mi, GG.citedBy, ti
             yield mi, C4O.hasContent, Literal(m.content)
             yield mi, GG.number, _int(m.number)
@@ -141,7 +141,6 @@ def _anchor(doc: Document, d: URIRef, body: URIRef, start: int, end: int) -> Ite
     yield a, RDF.type, OA.Annotation
     yield a, OA.hasBody, body
     yield a, OA.hasTarget, target
-    yield a, OA.motivatedBy, OA.identifying
     yield target, RDF.type, OA.SpecificResource
     yield target, OA.hasSource, d
     yield target, OA.hasSelector, pos

@@ -115,7 +115,8 @@ class Store:
                 for chunk in chunks:
                     out.write(chunk)
             db = ox.Store(str(partial))
-            db.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+            # lenient: guidegraph wrote these IRIs and literals itself; validation would cost 15 %
+            db.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=True)
             db.optimize()
             db.flush()
             del db
