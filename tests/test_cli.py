@@ -148,7 +148,7 @@ def test_export_of_one_graph_as_turtle(built_store, run_cli):
     iri = "https://w3id.org/guidegraph/id/graph/document/oracle-osteoblastic-metastases"
     result = run_cli("export", "--store", built_store.path, "--format", "turtle", "--graph", iri)
     g = Graph().parse(data=result.stdout, format="turtle")
-    assert len(g) == 1484
+    assert len(g) == 1371
     unknown = run_cli("export", "--store", built_store.path, "--graph", "https://example.org/nothing")
     assert unknown.returncode == 2 and "no named graph" in unknown.stderr
 
