@@ -40,8 +40,12 @@ def _sentence(rng: random.Random) -> str:
             f"{rng.choice(POPULATIONS)}")
 
 
-def clinical_summary(i: int, rng: random.Random) -> str:
-    """Return one document in the clinical-summary layout."""
+def clinical_summary(i: int, rng: random.Random, titles: int = 1000) -> str:
+    """Return one document in the clinical-summary layout.
+
+    Reference titles come from a pool of ``titles``, so that documents share some of their
+    references as real guidelines do (what a cross-document join looks for).
+    """
     n_refs = rng.randint(3, 8)
     out = [f"What is the treatment approach for synthetic case {i}?", "",
            "Last updated: March 3, 2025View editorial policy", "", "Personalize", "",
@@ -59,7 +63,7 @@ def clinical_summary(i: int, rng: random.Random) -> str:
         out.append(f"  {step}. {_sentence(rng)} {_markers(rng, n_refs)}")
     out += ["", "References", ""]
     for r in range(1, n_refs + 1):
-        out += ["Guideline", "", f"Synthetic Guideline {i}.{r} on Bone Metastases", "",
+        out += ["Guideline", "", f"Synthetic Guideline {rng.randrange(titles)} on Bone Metastases", "",
                 f"Praxis Medical Insights: Practical Summaries of Clinical Guidelines, {2015 + r}", ""]
     out += ["Professional Medical Disclaimer", "", "This information is intended for healthcare professionals."]
     return "\n".join(out)
@@ -84,7 +88,7 @@ def write_corpus(folder: Path, documents: int, seed: int = 7) -> list[Path]:
     rng = random.Random(seed)
     paths = []
     for i in range(documents):
-        text = clinical_summary(i, rng) if i % 3 else patient_education(i, rng)
+        text = clinical_summary(i, rng, titles=max(2, documents // 2)) if i % 3 else patient_education(i, rng)
         p = folder / f"synthetic-{i:05d}.txt"
         p.write_text(text, encoding="utf-8")
         paths.append(p)
