@@ -23,8 +23,14 @@ from .errors import CorpusError, DocumentError, GuidegraphError
 from .ingest import ingest
 from .metadata import read_catalogue
 from .model import Document
-from .namespaces import GG, GRAPH_PROVENANCE, ID, document_graph_iri, document_iri
-from .rdf import document_triples, nquads
+from .annotate import annotate
+from .namespaces import (GG, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, GRAPH_VALIDATION, GRAPH_VOCABULARY, ID,
+                         SH, document_graph_iri, document_iri)
+from .rdf import annotation_triples, document_triples, nquads, statement_iri
+from .reason import Fact, tbox
+from .reason import reason as reason_about
+from .validate import validate
+from .vocabulary import ONTOLOGY_FILE, VOCABULARY_FILE, load_vocabulary
 from .reading import DEFAULT_MAX_BYTES
 from .store import PROJECT_ROOT, Store
 
@@ -57,6 +63,7 @@ class DocumentSummary:
     references: int
     triples: int
     notes: list[str]
+    annotation: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -69,6 +76,8 @@ class BuildReport:
     triples: int = 0
     seconds: float = 0.0
     generation: str | None = None
+    reasoning: dict = field(default_factory=dict)
+    validation: dict = field(default_factory=lambda: {"documents": 0, "violations": 0, "conforms": True})
 
     def totals(self) -> dict[str, int]:
         """Return the corpus totals the build summary prints."""
@@ -82,7 +91,7 @@ class BuildReport:
         """Return the report as plain data (for --format json)."""
         return {
             "store": self.store, "generation": self.generation, "seconds": round(self.seconds, 3),
-            "totals": self.totals(),
+            "totals": self.totals(), "reasoning": self.reasoning, "validation": self.validation,
             "documents": [vars(d) for d in self.documents],
             "failures": [vars(f) for f in self.failures],
         }
@@ -113,20 +122,89 @@ def _common_parent(files: list[Path]) -> str:
     return os.path.commonpath([str(f.resolve().parent) for f in files]) if files else "."
 
 
-def _ingest_one(args: tuple[Path, Path, dict, int]) -> tuple[Document | None, Failure | None, list[str] | None]:
-    path, root, catalogue, max_bytes = args
+@dataclass
+class _Built:
+    """What a worker returns for one document."""
+
+    doc: Document | None = None
+    failure: Failure | None = None
+    lines: list[str] = field(default_factory=list)
+    facts: list[Fact] = field(default_factory=list)
+    validation_lines: list[str] = field(default_factory=list)
+    conforms: bool = True
+    violations: int = 0
+    annotation: dict = field(default_factory=dict)
+
+
+def _ingest_one(args: tuple[Path, Path, dict, int, bool]) -> _Built:
+    path, root, catalogue, max_bytes, check_shapes = args
     try:
         doc = ingest(path, root, catalogue, max_bytes)
     except DocumentError as exc:
-        return None, Failure(str(path), str(exc)), None
+        return _Built(failure=Failure(str(path), str(exc)))
     except GuidegraphError as exc:  # any other problem we know how to describe
-        return None, Failure(str(path), f"{path}: {exc}"), None
-    return doc, None, list(nquads(document_triples(doc), document_graph_iri(doc.slug)))
+        return _Built(failure=Failure(str(path), f"{path}: {exc}"))
+    ann = annotate(doc, load_vocabulary())
+    triples = list(dict.fromkeys([*document_triples(doc), *annotation_triples(doc, ann)]))
+    out = _Built(doc=doc, lines=list(nquads(triples, document_graph_iri(doc.slug))), facts=statement_facts(doc, ann))
+    out.annotation = {"mentions": len(ann.mentions), "schedules": sum(map(len, ann.schedules.values())),
+                      "criteria": sum(map(len, ann.population.values())), "pathways": len(ann.pathways),
+                      "recommendations": sum(1 for m in ann.modality.values() if m != "inform")}
+    if check_shapes:
+        g = Graph()
+        for t in triples:
+            g.add(t)
+        result = validate(g)
+        out.conforms, out.violations = result.conforms, result.results
+        out.validation_lines = list(nquads(_report_with_source(result.report, doc), GRAPH_VALIDATION))
+    return out
+
+
+def _report_with_source(report: Graph, doc: Document) -> Graph:
+    # one report node per document, so the reports of a build can live in one graph
+    from rdflib import BNode
+
+    out = Graph()
+    node = ID[f"validation/{doc.slug}"]
+    for s, p, o in report:
+        s = node if (s, RDF.type, SH.ValidationReport) in report else s
+        o = node if (o, RDF.type, SH.ValidationReport) in report else o
+        if isinstance(s, BNode):
+            s = ID[f"validation/{doc.slug}/{s}"]
+        if isinstance(o, BNode):
+            o = ID[f"validation/{doc.slug}/{o}"]
+        out.add((s, p, o))
+    out.add((node, GG.validatedGraph, document_graph_iri(doc.slug)))
+    return out
+
+
+def statement_facts(doc: Document, ann) -> list[Fact]:
+    """Return the asserted statement facts that reasoning reads, with their evidence."""
+    facts = []
+    rec, claim = str(GG.Recommendation), str(GG.Claim)
+    mentions_by_statement: dict[int, list] = {}
+    for m in ann.mentions:
+        mentions_by_statement.setdefault(m.statement, []).append(m)
+    for i, st in enumerate(doc.statements):
+        s = str(statement_iri(doc, st))
+        mod = ann.modality.get(i, "inform")
+        facts.append(Fact(s, str(RDF.type), claim if mod == "inform" else rec, f"its modality is '{mod}'", s))
+        facts.append(Fact(s, str(GG.modality), str(GG[mod]), f"read from \"{st.text[:60]}\"", s))
+        about = set(ann.interventions.get(i, []))
+        for m in mentions_by_statement.get(i, []):
+            words = f'the words "{doc.raw[m.start:m.end]}" at {m.start}-{m.end} of {doc.source_file}'
+            source = f"{document_iri(doc.slug)}/mention/{m.start}"
+            facts.append(Fact(s, str(GG.mentions), str(m.concept), words, source))
+            if m.concept in about:
+                facts.append(Fact(s, str(GG.aboutIntervention), str(m.concept), words, source))
+                about.discard(m.concept)
+    return facts
 
 
 def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path | None = None,
           max_bytes: int = DEFAULT_MAX_BYTES, workers: int = 1,
-          progress: Progress | None = None, extra_graphs: Iterable[tuple[URIRef, Graph]] = ()) -> BuildReport:
+          progress: Progress | None = None, extra_graphs: Iterable[tuple[URIRef, Graph]] = (),
+          reason: bool = True, check_shapes: bool = True) -> BuildReport:
     """Build the graph of the given documents (default: corpus/) into a new store generation."""
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
@@ -139,32 +217,55 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
         folder = f.parent
         if folder not in catalogues:
             catalogues[folder] = read_catalogue(folder)
-        jobs.append((f, root, catalogues[folder], max_bytes))
+        jobs.append((f, root, catalogues[folder], max_bytes, check_shapes))
 
     report = BuildReport(store=str(store.path))
     parts: list[list[str]] = []
     docs: list[Document] = []
+    facts: list[Fact] = []
     seen: dict[str, str] = {}
-    for i, (doc, failure, lines) in enumerate(_run(jobs, workers)):
+    for i, built in enumerate(_run(jobs, workers)):
         name = jobs[i][0].name
         if progress:
             progress(i + 1, len(jobs), name)
-        if failure:
-            report.failures.append(failure)
+        if built.failure:
+            report.failures.append(built.failure)
             continue
+        doc = built.doc
         if doc.slug in seen:
             report.failures.append(Failure(str(jobs[i][0]), f"{jobs[i][0]}: its identifier '{doc.slug}' is taken by "
                                            f"{seen[doc.slug]}; rename one of the two files"))
             continue
         seen[doc.slug] = doc.source_file
         docs.append(doc)
-        parts.append(lines)
-        report.documents.append(_summary(doc, len(lines)))
+        parts.append(built.lines)
+        facts.extend(built.facts)
+        if check_shapes:
+            parts.append(built.validation_lines)
+            report.validation["documents"] += 1
+            report.validation["violations"] += built.violations
+            report.validation["conforms"] = report.validation["conforms"] and built.conforms
+        summary = _summary(doc, len(built.lines))
+        summary.annotation = built.annotation
+        report.documents.append(summary)
     if not docs:
         reasons = "; ".join(f.message for f in report.failures) or "nothing to build"
         raise CorpusError(f"no document could be built, the store was left as it was: {reasons}")
 
-    extra = list(extra_graphs)
+    extra = [(GRAPH_ONTOLOGY, Graph().parse(ONTOLOGY_FILE, format="turtle")),
+             (GRAPH_VOCABULARY, Graph().parse(VOCABULARY_FILE, format="turtle")), *extra_graphs]
+    if reason:
+        reasoning = reason_about(facts, tbox())
+        report.reasoning = {
+            "reasoner": reasoning.classification.reasoner if reasoning.classification else None,
+            "consistent": reasoning.classification.consistent if reasoning.classification else None,
+            "facts_checked": reasoning.classification.data_checked if reasoning.classification else 0,
+            "seconds": round(reasoning.classification.seconds, 2) if reasoning.classification else None,
+            "inferences": reasoning.inferences, "notes": reasoning.notes,
+        }
+        extra.append((GRAPH_INFERRED, reasoning.inferred))
+    else:
+        report.reasoning = {"notes": ["reasoning skipped (--no-reason)"], "inferences": 0}
     ended = datetime.now(timezone.utc)
     prov = provenance_graph(docs, report.failures, started, ended)
 

@@ -49,6 +49,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--workers", type=int, default=1, help="processes that ingest documents in parallel")
     p.add_argument("--format", choices=["text", "json"], default="text", help="summary format")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--no-reason", action="store_true", help="skip OWL reasoning (no inferred graph)")
+    p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("stats", help="print counts of what the store holds")
@@ -72,6 +74,20 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="value of a saved query's parameter")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds before the query is stopped (default 30)")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("reason", help="recompute the inferred graph of the store with HermiT")
+    _store_arg(p)
+    p.set_defaults(func=cmd_reason)
+
+    p = sub.add_parser("explain", help="say why the reasoner concluded what it did about an IRI")
+    p.add_argument("iri", help="the IRI of a statement (or a class), full or as ggid:…")
+    _store_arg(p)
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("ontology", help="write ontology/guidegraph.owl (RDF/XML) and check the ontology with HermiT")
+    p.add_argument("--check", action="store_true", help="only check: exit 1 if guidegraph.owl is stale or HermiT objects")
+    p.set_defaults(func=cmd_ontology)
 
     p = sub.add_parser("queries", help="list the saved queries")
     p.add_argument("--format", choices=["text", "json"], default="text")
@@ -114,7 +130,8 @@ def cmd_build(args) -> int:
     from .reading import DEFAULT_MAX_BYTES
 
     report = build(args.inputs or None, Store(args.store), max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
-                   workers=args.workers, progress=None if args.quiet else _progress_bar())
+                   workers=args.workers, progress=None if args.quiet else _progress_bar(),
+                   reason=not args.no_reason, check_shapes=not args.no_validate)
     for f in report.failures:
         print(f"guidegraph: skipped {f.message}", file=sys.stderr)
     if args.format == "json":
@@ -127,6 +144,17 @@ def cmd_build(args) -> int:
         print(f"  markers     {t['markers']:>8,}  ({t['dangling']} dangling)")
         print(f"  references  {t['references']:>8,}")
         print(f"  triples     {t['triples']:>8,}")
+        r = report.reasoning
+        if r.get("reasoner"):
+            state = "consistent" if r["consistent"] else "INCONSISTENT"
+            print(f"  reasoning   {r['inferences']:>8,} statements realised into defined classes; {r['reasoner']}: "
+                  f"{state}, {r['facts_checked']:,} assertions checked, {r['seconds']} s")
+        for note in r.get("notes", []):
+            print(f"  reasoning   {note}")
+        v = report.validation
+        if v["documents"]:
+            verdict = "conforms" if v["conforms"] else f"{v['violations']} violation(s): `guidegraph query shacl-report`"
+            print(f"  SHACL       {v['documents']} document graphs validated: {verdict}")
         for d in report.documents:
             print(f"  {d.slug}: {d.statements} statements, {d.markers} markers ({d.dangling} dangling), "
                   f"{d.references} references" + (f"; {'; '.join(d.notes)}" if d.notes else ""))
@@ -251,6 +279,80 @@ def cmd_query(args) -> int:
         if not outcome.body.endswith(b"\n"):
             sys.stdout.buffer.write(b"\n")
     return EXIT_OK
+
+
+def cmd_reason(args) -> int:
+    from .reason import reason_store
+
+    store = Store(args.store)
+    store.oxigraph()  # a clear error when nothing was built
+    result = reason_store(store)
+    for note in result.notes:
+        print(f"guidegraph: {note}", file=sys.stderr)
+    if result.classification is None:
+        return EXIT_PARTIAL
+    c = result.classification
+    print(f"{c.reasoner}: {'consistent' if c.consistent else 'INCONSISTENT'} ({c.data_checked:,} assertions checked, "
+          f"{c.seconds:.1f} s); {len(c.inferred_subsumptions)} subsumptions inferred; "
+          f"{result.inferences} statements realised into defined classes")
+    if not c.consistent:
+        print(f"guidegraph: {c.message}", file=sys.stderr)
+        return EXIT_PARTIAL
+    return EXIT_OK
+
+
+def cmd_explain(args) -> int:
+    from .reason import explanations
+    from .sparql import term_for
+
+    iri = str(term_for(args.iri, "iri"))
+    store = Store(args.store)
+    ds = store.dataset()
+    if not ds.query("ASK { { ?s ?p ?o } UNION { ?o ?p ?s } }", initBindings={"s": term_for(iri, "iri")}).askAnswer:
+        raise GuidegraphError(f"unknown IRI <{iri}>: nothing in the store is about it")
+    found = explanations(store, iri)
+    if args.format == "json":
+        print(json.dumps(found, indent=2))
+        return EXIT_OK
+    if not found:
+        print(f"No inferred triple about <{iri}>: everything the store says of it is asserted.")
+        return EXIT_OK
+    from .reason import _short
+
+    for item in found:
+        print(f"{_short(iri)} {_short(item['predicate'])} {_short(item['object'])}  because:")
+        for p in item["premises"]:
+            print(f"  {p['order']}. {p['text']}")
+        if item["reasoner"]:
+            print(f"  ({item['reasoner']})")
+        print()
+    return EXIT_OK
+
+
+def cmd_ontology(args) -> int:
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from .reason import classify, tbox
+    from .vocabulary import ONTOLOGY_DIR, ONTOLOGY_FILE
+
+    source = Graph().parse(ONTOLOGY_FILE, format="turtle")
+    owl_file = ONTOLOGY_DIR / "guidegraph.owl"
+    stale = not owl_file.exists() or not isomorphic(source, Graph().parse(owl_file, format="xml"))
+    if args.check:
+        if stale:
+            print(f"guidegraph: {owl_file} does not match {ONTOLOGY_FILE.name}: run `guidegraph ontology`", file=sys.stderr)
+    elif stale:
+        source.serialize(destination=str(owl_file), format="xml")
+        print(f"wrote {owl_file} (RDF/XML, from {ONTOLOGY_FILE.name})")
+    c = classify(tbox())
+    print(f"{c.reasoner}: ontology and vocabulary {'consistent' if c.consistent else 'INCONSISTENT'}; "
+          f"{len(c.superclasses)} classes, {len(c.unsatisfiable)} unsatisfiable, "
+          f"{len(c.inferred_subsumptions)} subsumptions inferred, {c.seconds:.1f} s")
+    if not c.consistent or c.unsatisfiable:
+        print(f"guidegraph: {c.message or 'unsatisfiable: ' + ', '.join(c.unsatisfiable)}", file=sys.stderr)
+        return EXIT_PARTIAL
+    return EXIT_PARTIAL if (args.check and stale) else EXIT_OK
 
 
 def cmd_queries(args) -> int:

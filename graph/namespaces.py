@@ -6,6 +6,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 GG = Namespace("https://w3id.org/guidegraph/ontology#")
 ID = Namespace("https://w3id.org/guidegraph/id/")
+GGV = Namespace("https://w3id.org/guidegraph/vocabulary#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 SCHEMA = Namespace("https://schema.org/")
 CITO = Namespace("http://purl.org/spar/cito/")
@@ -14,7 +15,7 @@ BIRO = Namespace("http://purl.org/spar/biro/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 
 PREFIXES: dict[str, str] = {
-    "gg": str(GG), "ggid": str(ID), "prov": str(PROV), "oa": str(OA), "dcterms": str(DCTERMS),
+    "gg": str(GG), "ggv": str(GGV), "ggid": str(ID), "prov": str(PROV), "oa": str(OA), "dcterms": str(DCTERMS),
     "skos": str(SKOS), "schema": str(SCHEMA), "cito": str(CITO), "c4o": str(C4O),
     "biro": str(BIRO), "owl": str(OWL), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
     "sh": str(SH),

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, XSD
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from .model import Document, Statement
 from .namespaces import BIRO, C4O, CITO, GG, OA, SCHEMA, document_graph_iri, document_iri
@@ -22,6 +22,12 @@ _DATE_PROPERTY = {"modified": DCTERMS.modified, "issued": DCTERMS.issued, "revie
 
 def _int(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
+
+
+def _dec(value: float) -> Literal:
+    # the canonical form Oxigraph keeps ("5", "2.5"), so a graph reads back as it was written
+    text = repr(float(value))
+    return Literal(text[:-2] if text.endswith(".0") else text, datatype=XSD.decimal)
 
 
 def statement_iri(doc: Document, st: Statement) -> URIRef:
@@ -154,11 +160,14 @@ def _anchor(doc: Document, d: URIRef, body: URIRef, start: int, end: int) -> Ite
     yield quote, OA.suffix, Literal(doc.raw[end:end + QUOTE_CONTEXT])
 
 
-def document_graph(doc: Document) -> Graph:
-    """Return the document's named graph as an rdflib Graph."""
+def document_graph(doc: Document, annotation=None) -> Graph:
+    """Return the document's named graph as an rdflib Graph (with its annotations when given)."""
     g = Graph(identifier=document_graph_iri(doc.slug))
     for t in document_triples(doc):
         g.add(t)
+    if annotation is not None:
+        for t in annotation_triples(doc, annotation):
+            g.add(t)
     return g
 
 
@@ -168,6 +177,8 @@ def _escape(text: str) -> str:
 
 def term_nt(term) -> str:
     """Write one RDF term as N-Triples."""
+    if isinstance(term, BNode):
+        return f"_:{term}"
     if isinstance(term, Literal):
         out = f'"{_escape(str(term))}"'
         if term.language:
@@ -182,4 +193,115 @@ def nquads(triples, graph: URIRef) -> Iterator[str]:
     """Write triples as N-Quad lines in ``graph``."""
     g = f"<{graph}>"
     for s, p, o in triples:
-        yield f"<{s}> <{p}> {term_nt(o)} {g} .\n"
+        subject = f"_:{s}" if isinstance(s, BNode) else f"<{s}>"
+        yield f"{subject} <{p}> {term_nt(o)} {g} .\n"
+
+
+def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
+    """Yield the triples of a document's annotations (graph/annotate.py)."""
+    d = document_iri(doc.slug)
+    st_iris = [statement_iri(doc, st) for st in doc.statements]
+    for i, st in enumerate(doc.statements):
+        ti = st_iris[i]
+        mod = ann.modality.get(i, "inform")
+        yield ti, RDF.type, GG.Claim if mod == "inform" else GG.Recommendation
+        yield ti, GG.modality, GG[mod]
+        for c in ann.interventions.get(i, []):
+            yield ti, GG.aboutIntervention, c
+        for k, s in enumerate(ann.schedules.get(i, [])):
+            node = URIRef(f"{d}/dose/{s.start}-{k}")
+            yield ti, GG.doseSchedule, node
+            yield node, RDF.type, SCHEMA.DoseSchedule
+            yield node, GG.drug, s.drug
+            yield node, GG.asWritten, Literal(s.as_written)
+            yield node, GG.start, _int(s.start)
+            yield node, GG.end, _int(s.end)
+            yield node, GG.inStatement, ti
+            if s.value is not None:
+                yield node, SCHEMA.doseValue, _dec(s.value)
+            if s.value_max is not None:
+                yield node, GG.doseValueMax, _dec(s.value_max)
+            if s.unit:
+                yield node, SCHEMA.doseUnit, Literal(s.unit)
+            if s.route:
+                yield node, GG.route, Literal(s.route)
+            if s.frequency:
+                yield node, SCHEMA.frequency, Literal(s.frequency)
+            if s.interval_min is not None:
+                yield node, GG.intervalDaysMin, _dec(s.interval_min)
+                yield node, GG.intervalDaysMax, _dec(s.interval_max)
+            if s.infusion_minutes is not None:
+                yield node, GG.infusionMinutes, _dec(s.infusion_minutes)
+            if s.fractions:
+                yield node, GG.fractions, Literal(s.fractions)
+            if s.comparator:
+                yield node, GG.comparator, Literal(s.comparator)
+        for c in ann.population.get(i, []):
+            node = yield from _criterion(d, c)
+            yield ti, GG.population, node
+            yield node, GG.inStatement, ti
+        # the situation of the section (and the sections above) applies to its statements
+        for c in _section_conditions(doc, st.section, ann):
+            yield ti, GG.population, _criterion_iri(d, c)
+    for m in ann.mentions:
+        node = URIRef(f"{d}/mention/{m.start}")
+        ti = st_iris[m.statement]
+        yield ti, GG.mentions, m.concept
+        yield node, RDF.type, GG.Mention
+        yield node, GG.concept, m.concept
+        yield node, GG.inStatement, ti
+        yield node, GG.start, _int(m.start)
+        yield node, GG.end, _int(m.end)
+        yield node, GG.asWritten, Literal(doc.raw[m.start:m.end])
+    for k, criteria in ann.section_criteria.items():
+        for c in criteria:
+            yield from _criterion(d, c)
+    for p in ann.pathways:
+        sec = doc.sections[p.section]
+        pi = URIRef(f"{d}/pathway/{sec.start}")
+        yield pi, RDF.type, GG.Pathway
+        yield pi, DCTERMS.isPartOf, d
+        yield pi, RDFS.label, Literal(p.label)
+        yield pi, GG.inSection, URIRef(f"{d}/section/{sec.start}")
+        yield pi, GG.pathwayKind, Literal(p.kind)
+        for c in p.conditions:
+            yield pi, GG.condition, _criterion_iri(d, c)
+        previous = None
+        for n, i in enumerate(p.steps, start=1):
+            step = URIRef(f"{pi}/step/{n}")
+            yield step, RDF.type, GG.PathwayStep
+            yield step, GG.inPathway, pi
+            yield step, GG.stepNumber, _int(n)
+            yield step, GG.statement, st_iris[i]
+            for c in p.conditions:
+                yield step, GG.condition, _criterion_iri(d, c)
+            if previous is not None:
+                yield previous, GG.nextStep, step
+            previous = step
+
+
+def _section_conditions(doc: Document, section, ann):
+    from .pathways import section_conditions
+
+    return section_conditions(doc, section, ann.section_criteria) if section is not None else []
+
+
+def _criterion_iri(d: URIRef, c) -> URIRef:
+    return URIRef(f"{d}/criterion/{c.start}-{str(c.concept).rsplit('#', 1)[-1]}")
+
+
+def _criterion(d: URIRef, c):
+    node = _criterion_iri(d, c)
+    yield node, RDF.type, GG.PopulationCriterion
+    yield node, GG.criterion, c.concept
+    yield node, GG.comparator, Literal(c.comparator)
+    yield node, GG.asWritten, Literal(c.as_written)
+    yield node, GG.start, _int(c.start)
+    yield node, GG.end, _int(c.end)
+    if c.min_value is not None:
+        yield node, GG.minValue, _dec(c.min_value)
+    if c.max_value is not None:
+        yield node, GG.maxValue, _dec(c.max_value)
+    if c.unit:
+        yield node, GG.unit, Literal(c.unit)
+    return node

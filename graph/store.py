@@ -131,6 +131,30 @@ class Store:
         self._remove_old(gens, keep={final})
         return final
 
+    def replace_graphs(self, graphs: dict) -> Path:
+        """Write a new generation equal to the current one with the given named graphs replaced."""
+        from .rdf import nquads
+
+        db = self.oxigraph()
+        names = {ox.NamedNode(str(iri)) for iri in graphs}
+
+        def chunks():
+            batch = []
+            for q in db.quads_for_pattern(None, None, None, None):
+                if q.graph_name not in names:
+                    batch.append(q)
+                    if len(batch) >= 50_000:
+                        yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+                        batch = []
+            if batch:
+                yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+            for iri, g in graphs.items():
+                yield "".join(nquads(g, iri))
+
+        generation = self.write_generation(chunks())
+        self.close()
+        return generation
+
     def _point_current_at(self, generation: Path) -> None:
         link = self.path / "current"
         tmp = self.path / f".current-{os.getpid()}"

@@ -14,6 +14,7 @@ SAVED = load_queries()
 
 # what each saved query must return on the default corpus (rows), counted by hand
 EXPECTED_ROWS = {
+    "bone-modifying-agent-recommendations": 22,
     "dangling-markers": 20,
     "documents": 5,
     "statement-provenance": 1,

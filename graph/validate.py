@@ -1,0 +1,41 @@
+"""Validate graphs against the contract's SHACL shapes (ontology/shapes.ttl) with pySHACL.
+
+``validate(graph)`` never changes its input; it returns whether the graph conforms, the
+pySHACL report graph and its text. The build validates each document graph (in the worker
+that built it) and stores every report in the validation named graph.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pyshacl import validate as pyshacl_validate
+from rdflib import Graph
+from rdflib.namespace import RDF
+
+from .namespaces import SH
+from .vocabulary import SHAPES_FILE
+
+
+@dataclass
+class Validation:
+    """A SHACL validation outcome."""
+
+    conforms: bool
+    report: Graph
+    text: str
+    results: int
+
+
+@lru_cache(maxsize=1)
+def shapes() -> Graph:
+    """Return the shapes graph."""
+    return Graph().parse(SHAPES_FILE, format="turtle")
+
+
+def validate(graph: Graph) -> Validation:
+    """Validate ``graph`` against the shapes; the input is left as it was."""
+    conforms, report, text = pyshacl_validate(graph, shacl_graph=shapes(), inference="none", advanced=True,
+                                              allow_warnings=True)
+    results = len(list(report.subjects(RDF.type, SH.ValidationResult)))
+    return Validation(bool(conforms), report, text, results)
