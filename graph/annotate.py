@@ -157,6 +157,9 @@ def find_mentions(raw: str, start: int, end: int, statement: int, vocab: Vocabul
         for n in range(min(vocab.longest, len(toks) - i), 0, -1):
             key = tuple(t for t, _, _ in toks[i:i + n])
             caps = all(w.isupper() or w.isdigit() or w.rstrip("s").isupper() for w in words[i:i + n])
+            if key in vocab.index and vocab.index[key] is None:
+                hit = (n, None)  # a phrase that names no concept ("radiation oncology")
+                break
             concept = vocab.match(key, caps)
             if concept is None and n == 1 and abbreviations:
                 concept = abbreviations.get(words[i]) or abbreviations.get(words[i].rstrip("s"))
@@ -165,7 +168,8 @@ def find_mentions(raw: str, start: int, end: int, statement: int, vocab: Vocabul
                 break
         if hit:
             n, concept = hit
-            out.append(Mention(start + toks[i][1], start + toks[i + n - 1][2], concept, statement))
+            if concept is not None:
+                out.append(Mention(start + toks[i][1], start + toks[i + n - 1][2], concept, statement))
             i += n
         else:
             i += 1

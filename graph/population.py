@@ -78,12 +78,10 @@ def criteria(raw: str, start: int, end: int, mentions, vocab: Vocabulary) -> lis
                 lo, hi = _bounds(cmp, float(m.group(2) or m.group(6)))
             band = next(c for a, b, c in _SINS_BANDS if (lo if lo is not None else 0) <= b and (hi if hi is not None else 18) >= a)
             add(m, band, cmp, lo, hi, "points")
-    for m in re.finditer(r"Mirels'? scores?[^.;]*?" + _CMP + r"\s*(\d+)|scores\s*" + _CMP + r"\s*(\d+)\s*indicating", text):
-        if "Mirels" not in text:
-            continue
-        cmp = m.group(1) or m.group(3)
-        lo, hi = _bounds(cmp, float(m.group(2) or m.group(4)))
-        add(m, _c("MirelsScore"), cmp, lo, hi, "points")
+    if "Mirels" in text:
+        for m in re.finditer(r"\bscores?\s*(?:of\s*)?" + _CMP + r"\s*(\d+)", text):
+            lo, hi = _bounds(m.group(1), float(m.group(2)))
+            add(m, _c("MirelsScore"), m.group(1), lo, hi, "points")
     for m in re.finditer(_CMP + r"\s*(\d+)\s*(lesions?|metastatic sites)", text):
         lo, hi = _bounds(m.group(1), float(m.group(2)))
         add(m, _c("OligometastaticDisease"), m.group(1), lo, hi, "lesions")

@@ -33,6 +33,16 @@ def shapes() -> Graph:
     return Graph().parse(SHAPES_FILE, format="turtle")
 
 
+def violated_shapes(report: Graph) -> set[str]:
+    """Return the node shapes (by IRI) behind the results of a report, property shapes included."""
+    g = shapes()
+    out = set()
+    for source in report.objects(None, SH.sourceShape):
+        owner = g.value(None, SH.property, source)
+        out.add(str(owner if owner is not None else source))
+    return out
+
+
 def validate(graph: Graph) -> Validation:
     """Validate ``graph`` against the shapes; the input is left as it was."""
     conforms, report, text = pyshacl_validate(graph, shacl_graph=shapes(), inference="none", advanced=True,

@@ -22,6 +22,10 @@ ONTOLOGY_FILE = ONTOLOGY_DIR / "guidegraph.ttl"
 SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+\+?")
+# Phrases that contain a label but name something else (a medical specialty, not a treatment):
+# matched like labels, so that the longest match consumes them, and mapped to no concept.
+NOT_CONCEPTS = ["radiation oncology", "radiation oncologist", "medical oncology", "orthopedic surgeon", "orthopedic surgery",
+                "nuclear medicine"]
 
 
 def singular(word: str) -> str:
@@ -74,7 +78,7 @@ class Vocabulary:
 
     graph: Graph
     concepts: dict[URIRef, Concept]
-    index: dict[tuple[str, ...], URIRef]
+    index: dict[tuple[str, ...], URIRef | None]
     caps_only: set[tuple[str, ...]]
     longest: int
 
@@ -140,7 +144,7 @@ def _load(path: str) -> Vocabulary:
             broader=sorted(set(g.objects(c, SKOS.broader))),
             definition=str(g.value(c, SKOS.definition) or "") or None,
         )
-    index: dict[tuple[str, ...], URIRef] = {}
+    index: dict[tuple[str, ...], URIRef | None] = {}
     caps_only: set[tuple[str, ...]] = set()
     for c in sorted(concepts.values(), key=lambda c: str(c.iri)):
         for label in [c.pref_label, *c.alt_labels]:
@@ -150,5 +154,7 @@ def _load(path: str) -> Vocabulary:
             index.setdefault(key, c.iri)
             if caps:
                 caps_only.add(key)
+    for phrase in NOT_CONCEPTS:
+        index[_label_key(phrase)[0]] = None
     longest = max((len(k) for k in index), default=1)
     return Vocabulary(graph=g, concepts=concepts, index=index, caps_only=caps_only, longest=longest)
