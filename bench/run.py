@@ -70,11 +70,30 @@ def build_child(corpus: Path, store: Path, workers: int) -> dict:
         "import json, resource, sys, time\n"
         "from graph.build import build\n"
         "t = time.perf_counter()\n"
-        f"r = build([{str(corpus)!r}], {str(store)!r}, workers={workers})\n"
+        f"r = build([{str(corpus)!r}], {str(store)!r}, workers={workers}, reason=False, check_shapes=False)\n"
         "d = r.as_dict(); d['wall'] = time.perf_counter() - t\n"
         "d['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "d['peak_children_mb'] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
         "print(json.dumps(d))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def reasoning_child(store: Path) -> dict:
+    """Time reasoning over a built store in a child process: read facts, HermiT, realisation."""
+    code = (
+        "import json, time\n"
+        "from graph.reason import classify, facts_abox, realise, store_facts, tbox, MAX_CONSISTENCY_FACTS\n"
+        "from graph.store import Store\n"
+        f"s = Store({str(store)!r})\n"
+        "t = time.perf_counter(); facts = store_facts(s); read = time.perf_counter() - t\n"
+        "tb = tbox()\n"
+        "abox = facts_abox(facts) if len(facts) <= MAX_CONSISTENCY_FACTS else None\n"
+        "t = time.perf_counter(); c = classify(tb, abox); hermit = time.perf_counter() - t\n"
+        "t = time.perf_counter(); g, n = realise(facts, c, tb); realisation = time.perf_counter() - t\n"
+        "print(json.dumps({'facts': len(facts), 'read_s': read, 'hermit_s': hermit, 'data_checked': c.data_checked,"
+        " 'realise_s': realisation, 'inferences': n, 'inferred_triples': len(g)}))\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -154,6 +173,7 @@ def run(sizes: list[int], workers: int, baseline_timeout: float, baseline_max_tr
             "peak_mb": max(report["peak_mb"], report["peak_children_mb"]),
             "store_mb": _du(store.current) / 2**20,
         }
+        row["reasoning"] = reasoning_child(store_path)
         times, rows = time_queries(store.dataset(), {"interactive": 20, "whole-corpus": 3})
         row["queries"] = {k: {"store_s": v, "rows": rows[k]} for k, v in times.items()}
         if row["triples"] <= baseline_max_triples:
@@ -182,6 +202,10 @@ def print_row(row: dict, limit: float) -> None:
     print(f"\n== {row['documents']} documents, {row['triples']:,} triples ==")
     print(f"build {row['build_s']:.1f} s: {row['docs_per_s']:.0f} documents/s, {row['triples_per_s']:,.0f} triples/s, "
           f"peak {row['peak_mb']:.0f} MB, store {row['store_mb']:.1f} MB on disk")
+    r = row["reasoning"]
+    print(f"reasoning {r['read_s'] + r['hermit_s'] + r['realise_s']:.1f} s: read {r['facts']:,} facts {r['read_s']:.1f} s, "
+          f"HermiT {r['hermit_s']:.1f} s ({r['data_checked']:,} assertions checked), realisation {r['realise_s']:.1f} s "
+          f"({r['inferences']:,} statements, {r['inferred_triples']:,} inferred triples)")
     print(f"{'query':<26}{'rows':>9}{'store ms':>12}{'baseline ms':>16}{'ratio':>10}")
     for name, q in row["queries"].items():
         store_ms = q["store_s"] * 1000

@@ -123,6 +123,17 @@ def _common_parent(files: list[Path]) -> str:
 
 
 @dataclass
+class InputFile:
+    """What provenance records of one input that was built."""
+
+    slug: str
+    source_file: str
+    sha256: str
+    characters: int
+    notes: list[str]
+
+
+@dataclass
 class _Built:
     """What a worker returns for one document."""
 
@@ -220,63 +231,60 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
         jobs.append((f, root, catalogues[folder], max_bytes, check_shapes))
 
     report = BuildReport(store=str(store.path))
-    parts: list[list[str]] = []
-    docs: list[Document] = []
+    inputs_built: list[InputFile] = []
     facts: list[Fact] = []
-    seen: dict[str, str] = {}
-    for i, built in enumerate(_run(jobs, workers)):
-        name = jobs[i][0].name
-        if progress:
-            progress(i + 1, len(jobs), name)
-        if built.failure:
-            report.failures.append(built.failure)
-            continue
-        doc = built.doc
-        if doc.slug in seen:
-            report.failures.append(Failure(str(jobs[i][0]), f"{jobs[i][0]}: its identifier '{doc.slug}' is taken by "
-                                           f"{seen[doc.slug]}; rename one of the two files"))
-            continue
-        seen[doc.slug] = doc.source_file
-        docs.append(doc)
-        parts.append(built.lines)
-        facts.extend(built.facts)
-        if check_shapes:
-            parts.append(built.validation_lines)
-            report.validation["documents"] += 1
-            report.validation["violations"] += built.violations
-            report.validation["conforms"] = report.validation["conforms"] and built.conforms
-        summary = _summary(doc, len(built.lines))
-        summary.annotation = built.annotation
-        report.documents.append(summary)
-    if not docs:
-        reasons = "; ".join(f.message for f in report.failures) or "nothing to build"
-        raise CorpusError(f"no document could be built, the store was left as it was: {reasons}")
-
-    extra = [(GRAPH_ONTOLOGY, Graph().parse(ONTOLOGY_FILE, format="turtle")),
-             (GRAPH_VOCABULARY, Graph().parse(VOCABULARY_FILE, format="turtle")), *extra_graphs]
-    if reason:
-        reasoning = reason_about(facts, tbox())
-        report.reasoning = {
-            "reasoner": reasoning.classification.reasoner if reasoning.classification else None,
-            "consistent": reasoning.classification.consistent if reasoning.classification else None,
-            "facts_checked": reasoning.classification.data_checked if reasoning.classification else 0,
-            "seconds": round(reasoning.classification.seconds, 2) if reasoning.classification else None,
-            "inferences": reasoning.inferences, "notes": reasoning.notes,
-        }
-        extra.append((GRAPH_INFERRED, reasoning.inferred))
-    else:
-        report.reasoning = {"notes": ["reasoning skipped (--no-reason)"], "inferences": 0}
-    ended = datetime.now(timezone.utc)
-    prov = provenance_graph(docs, report.failures, started, ended)
 
     def chunks() -> Iterator[str]:
-        for lines in parts:
-            yield "".join(lines)
-        for iri, g in extra:
+        # Streams every document's quads to the store's load file as soon as it is built, so a
+        # large corpus never sits in memory; raising here leaves the current generation as it was.
+        seen: dict[str, str] = {}
+        for i, built in enumerate(_run(jobs, workers)):
+            if progress:
+                progress(i + 1, len(jobs), jobs[i][0].name)
+            if built.failure:
+                report.failures.append(built.failure)
+                continue
+            doc = built.doc
+            if doc.slug in seen:
+                report.failures.append(Failure(str(jobs[i][0]), f"{jobs[i][0]}: its identifier '{doc.slug}' is taken "
+                                               f"by {seen[doc.slug]}; rename one of the two files"))
+                continue
+            seen[doc.slug] = doc.source_file
+            inputs_built.append(InputFile(doc.slug, doc.source_file, doc.sha256, len(doc.raw), list(doc.notes)))
+            facts.extend(built.facts)
+            report.triples += len(built.lines)
+            yield "".join(built.lines)
+            if check_shapes:
+                yield "".join(built.validation_lines)
+                report.triples += len(built.validation_lines)
+                report.validation["documents"] += 1
+                report.validation["violations"] += built.violations
+                report.validation["conforms"] = report.validation["conforms"] and built.conforms
+            summary = _summary(doc, len(built.lines))
+            summary.annotation = built.annotation
+            report.documents.append(summary)
+        if not inputs_built:
+            reasons = "; ".join(f.message for f in report.failures) or "nothing to build"
+            raise CorpusError(f"no document could be built, the store was left as it was: {reasons}")
+        extra = [(GRAPH_ONTOLOGY, Graph().parse(ONTOLOGY_FILE, format="turtle")),
+                 (GRAPH_VOCABULARY, Graph().parse(VOCABULARY_FILE, format="turtle")), *extra_graphs]
+        if reason:
+            reasoning = reason_about(facts, tbox())
+            c = reasoning.classification
+            report.reasoning = {
+                "reasoner": c.reasoner if c else None, "consistent": c.consistent if c else None,
+                "facts_checked": c.data_checked if c else 0, "seconds": round(c.seconds, 2) if c else None,
+                "inferences": reasoning.inferences, "notes": reasoning.notes,
+            }
+            extra.append((GRAPH_INFERRED, reasoning.inferred))
+        else:
+            report.reasoning = {"notes": ["reasoning skipped (--no-reason)"], "inferences": 0}
+        facts.clear()
+        prov = provenance_graph(inputs_built, report.failures, started, datetime.now(timezone.utc))
+        for iri, g in [*extra, (GRAPH_PROVENANCE, prov)]:
+            report.triples += len(g)
             yield "".join(nquads(g, iri))
-        yield "".join(nquads(prov, GRAPH_PROVENANCE))
 
-    report.triples = sum(len(p) for p in parts) + sum(len(g) for _, g in extra) + len(prov)
     generation = store.write_generation(chunks())
     store.close()
     report.generation = generation.name
@@ -311,7 +319,7 @@ def library_versions() -> dict[str, str]:
     return out
 
 
-def provenance_graph(docs: list[Document], failures: list[Failure], started: datetime, ended: datetime) -> Graph:
+def provenance_graph(docs: list[InputFile], failures: list[Failure], started: datetime, ended: datetime) -> Graph:
     """Describe the build as a prov:Activity: when, with which versions, from which inputs."""
     g = Graph(identifier=GRAPH_PROVENANCE)
     activity = ID[f"build/{started.strftime('%Y%m%dT%H%M%S%fZ')}"]
@@ -330,7 +338,7 @@ def provenance_graph(docs: list[Document], failures: list[Failure], started: dat
         g.add((file_node, RDF.type, PROV.Entity))
         g.add((file_node, GG.sourceFile, Literal(doc.source_file)))
         g.add((file_node, GG.sha256, Literal(doc.sha256)))
-        g.add((file_node, GG.characterCount, Literal(len(doc.raw), datatype=XSD.integer)))
+        g.add((file_node, GG.characterCount, Literal(doc.characters, datatype=XSD.integer)))
         named = document_graph_iri(doc.slug)
         g.add((named, RDF.type, PROV.Entity))
         g.add((named, PROV.wasGeneratedBy, activity))

@@ -29,7 +29,7 @@ from .namespaces import GG, GRAPH_INFERRED, ID
 from .vocabulary import ONTOLOGY_FILE, VOCABULARY_FILE
 
 # Above this many statement facts the data is not given to HermiT (the classification still is).
-MAX_CONSISTENCY_FACTS = 50_000
+MAX_CONSISTENCY_FACTS = 25_000
 
 
 class ReasonerUnavailable(GuidegraphError):

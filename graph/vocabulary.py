@@ -81,10 +81,14 @@ class Vocabulary:
     index: dict[tuple[str, ...], URIRef | None]
     caps_only: set[tuple[str, ...]]
     longest: int
+    _ancestors: dict = field(default_factory=dict, repr=False)
 
     def ancestors(self, iri: URIRef) -> list[URIRef]:
         """Return the broader concepts of ``iri``, nearest first (excluding itself)."""
-        return list(_ancestors(self, iri))
+        found = self._ancestors.get(iri)
+        if found is None:
+            found = self._ancestors[iri] = list(_ancestors(self, iri))
+        return found
 
     def is_a(self, iri: URIRef, ancestor: URIRef) -> bool:
         """Tell whether ``iri`` is ``ancestor`` or narrower than it."""
