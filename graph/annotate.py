@@ -17,6 +17,13 @@ from .population import Criterion, criteria
 from .vocabulary import Vocabulary, tokens
 
 INTERVENTION = URIRef("https://w3id.org/guidegraph/vocabulary#Intervention")
+CANCER = URIRef("https://w3id.org/guidegraph/vocabulary#Cancer")
+_COMBINATION = re.compile(r"\b(combined with|in combination with|along with|together with|concurrent(ly)?|at the same time|"
+                          r"plus|with all)\b", re.I)
+_TIMING = re.compile(r"\bno ((?:[\w-]+)(?: or [\w-]+)*) (\d+|one|two|three|four|five|six|eight|twelve) "
+                     r"(days?|weeks?|months?) before\b", re.I)
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "twelve": 12}
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
 
 
 @dataclass
@@ -27,6 +34,18 @@ class Mention:
     end: int
     concept: URIRef
     statement: int  # index into Document.statements
+
+
+@dataclass
+class TimingConstraint:
+    """"no chemotherapy or bisphosphonate six weeks before treatment": keep ``earlier`` that long before ``later``."""
+
+    start: int
+    end: int
+    statement: int
+    earlier: list[URIRef]
+    later: list[URIRef]
+    days: int
 
 
 @dataclass
@@ -41,6 +60,12 @@ class Annotation:
     section_criteria: dict[int, list[Criterion]] = field(default_factory=dict)
     pathways: list[Pathway] = field(default_factory=list)
     abbreviations: dict[str, URIRef] = field(default_factory=dict)
+    topics: list[URIRef] = field(default_factory=list)
+    scope: dict[int, list[URIRef]] = field(default_factory=dict)
+    scope_within: dict[int, list[URIRef]] = field(default_factory=dict)
+    combinations: set[int] = field(default_factory=set)
+    timing: list[TimingConstraint] = field(default_factory=list)
+    reference_concepts: dict[int, list[URIRef]] = field(default_factory=dict)
 
 
 def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
@@ -73,12 +98,61 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
         if found:
             ann.section_criteria[k] = found
     ann.pathways = pathways(doc, ann.modality, ann.section_criteria)
+    ann.topics = document_topics(doc, vocab, ann.abbreviations)
+    topic_cancers = [c for c in ann.topics if vocab.is_a(c, CANCER)] or [CANCER]
+    for i, st in enumerate(doc.statements):
+        own = _unique([m.concept for m in by_statement.get(i, []) if vocab.is_a(m.concept, CANCER)])
+        ann.scope[i] = own or topic_cancers
+        # the scope concepts and everything above them, so that checks can compare scopes without paths
+        ann.scope_within[i] = _unique([a for c in ann.scope[i] for a in [c, *vocab.ancestors(c)]])
+        if ann.modality[i] != "inform" and _COMBINATION.search(st.text) and len(ann.interventions.get(i, [])) >= 2:
+            ann.combinations.add(i)
+        ann.timing.extend(_timing(doc, i, by_statement.get(i, []), vocab))
+    for k, ref in enumerate(doc.references):
+        if ref.title:
+            at = doc.raw.find(ref.title, ref.start, ref.end)
+            if at >= 0:
+                found = find_mentions(doc.raw, at, at + len(ref.title), -1, vocab, ann.abbreviations)
+                if found:
+                    ann.reference_concepts[k] = _unique([m.concept for m in found])
     return ann
 
 
+def document_topics(doc: Document, vocab: Vocabulary, abbreviations) -> list[URIRef]:
+    """Return the concepts a document is about: those its title and first heading name."""
+    for span in ([doc.title_span] if doc.title_span else []) + doc.sections[:1]:
+        found = _unique(m.concept for m in find_mentions(doc.raw, span.start, span.end, -1, vocab, abbreviations))
+        if found:
+            return found
+    return []
+
+
+def _timing(doc: Document, i: int, mentions, vocab: Vocabulary) -> list[TimingConstraint]:
+    st = doc.statements[i]
+    text = doc.raw[st.start:st.end]
+    out = []
+    for m in _TIMING.finditer(text):
+        s, e = st.start + m.start(1), st.start + m.end(1)
+        earlier = _unique([x.concept for x in mentions if s <= x.start and x.end <= e and vocab.is_a(x.concept, INTERVENTION)])
+        # what has to wait is what the statement is about: its first intervention outside the list
+        later = [x.concept for x in mentions if not (s <= x.start and x.end <= e)
+                 and vocab.is_a(x.concept, INTERVENTION)][:1]
+        if earlier and later:
+            n = _NUMBERS.get(m.group(2).lower()) or int(m.group(2))
+            days = n * _UNIT_DAYS[m.group(3).lower().rstrip("s")]
+            out.append(TimingConstraint(st.start + m.start(), st.start + m.end(), i, earlier, later, days))
+    return out
+
+
+_NOT_THE_SUBJECT = re.compile(
+    r"(\bno\s+(\w+\s+or\s+)?"  # ruled out: "no chemotherapy or bisphosphonate"
+    r"|\b(than|over|as effective as|compared (with|to)|versus|vs\.?|instead of|rather than|superior to|inferior to)"
+    r"\s+([\w-]+\s+){0,2})$", re.I)  # a comparator: "superior to zoledronate", "favored over multiple fractions"
+
+
 def _excluded(raw: str, start: int) -> bool:
-    """Tell whether a named intervention is ruled out rather than recommended ("no chemotherapy or bisphosphonate")."""
-    return bool(re.search(r"\bno\s+(\w+\s+or\s+)?$", raw[max(0, start - 40):start]))
+    """Tell whether a named intervention is not what the statement recommends (ruled out, or compared with)."""
+    return bool(_NOT_THE_SUBJECT.search(raw[max(0, start - 40):start]))
 
 
 def _unique(items):

@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from . import __version__
+from . import __version__, checks
 from .errors import CorpusError, DocumentError, GuidegraphError
 from .ingest import ingest
 from .metadata import read_catalogue
@@ -77,6 +77,7 @@ class BuildReport:
     seconds: float = 0.0
     generation: str | None = None
     reasoning: dict = field(default_factory=dict)
+    findings: dict = field(default_factory=dict)
     validation: dict = field(default_factory=lambda: {"documents": 0, "violations": 0, "conforms": True})
 
     def totals(self) -> dict[str, int]:
@@ -92,6 +93,7 @@ class BuildReport:
         return {
             "store": self.store, "generation": self.generation, "seconds": round(self.seconds, 3),
             "totals": self.totals(), "reasoning": self.reasoning, "validation": self.validation,
+            "findings": self.findings,
             "documents": [vars(d) for d in self.documents],
             "failures": [vars(f) for f in self.failures],
         }
@@ -215,7 +217,7 @@ def statement_facts(doc: Document, ann) -> list[Fact]:
 def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path | None = None,
           max_bytes: int = DEFAULT_MAX_BYTES, workers: int = 1,
           progress: Progress | None = None, extra_graphs: Iterable[tuple[URIRef, Graph]] = (),
-          reason: bool = True, check_shapes: bool = True) -> BuildReport:
+          reason: bool = True, check_shapes: bool = True, run_checks: bool = True) -> BuildReport:
     """Build the graph of the given documents (default: corpus/) into a new store generation."""
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
@@ -285,7 +287,15 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
             report.triples += len(g)
             yield "".join(nquads(g, iri))
 
-    generation = store.write_generation(chunks())
+    def findings(db):
+        quads = checks.run_checks(db)
+        for q in quads:
+            if str(q.predicate.value) == str(GG.severity):
+                report.findings[q.object.value] = report.findings.get(q.object.value, 0) + 1
+        report.triples += len(quads)
+        return quads
+
+    generation = store.write_generation(chunks(), finalize=findings if run_checks else None)
     store.close()
     report.generation = generation.name
     report.seconds = time.perf_counter() - t0

@@ -75,6 +75,17 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=30.0, help="seconds before the query is stopped (default 30)")
     p.set_defaults(func=cmd_query)
 
+    p = sub.add_parser("check", help="report citation problems and tensions between statements (the build's findings)",
+                       description="Print the findings of the checks in queries/checks/, grouped by severity and document.",
+                       epilog="Exit codes: 0 nothing reaches --fail-on, 1 something does, 2 usage or input error.")
+    _store_arg(p)
+    p.add_argument("--format", choices=["text", "json", "csv"], default="text")
+    p.add_argument("--fail-on", choices=["error", "warning", "info"], default="error",
+                   help="lowest severity that makes the exit code 1 (default: error)")
+    p.add_argument("--severity", choices=["error", "warning", "info"], help="show only this severity and above")
+    p.add_argument("--type", dest="types", action="append", default=[], help="show only findings of this check (repeatable)")
+    p.set_defaults(func=cmd_check)
+
     p = sub.add_parser("reason", help="recompute the inferred graph of the store with HermiT")
     _store_arg(p)
     p.set_defaults(func=cmd_reason)
@@ -279,6 +290,62 @@ def cmd_query(args) -> int:
         if not outcome.body.endswith(b"\n"):
             sys.stdout.buffer.write(b"\n")
     return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    import csv
+
+    from .checks import SEVERITIES, findings, reaches
+
+    store = Store(args.store)
+    if not store.exists():
+        raise GuidegraphError(f"no graph in the store at {store.path}: run `guidegraph build` first")
+    found = findings(store)
+    shown = reaches(found, args.severity) if args.severity else found
+    if args.types:
+        shown = [f for f in shown if f.check in args.types or f.type in args.types]
+    if args.format == "json":
+        counts = {s: sum(1 for f in shown if f.severity == s) for s in SEVERITIES}
+        print(json.dumps({"counts": counts, "findings": [f.as_dict() for f in shown]}, indent=2))
+    elif args.format == "csv":
+        out = csv.writer(sys.stdout)
+        out.writerow(["severity", "check", "type", "finding", "message", "within_document", "involves", "kind",
+                      "source_file", "start", "end", "quote"])
+        for f in shown:
+            for i in f.involves or [None]:
+                out.writerow([f.severity, f.check, f.type, f.iri, f.message, f.within_document] +
+                             ([i.iri, i.kind, i.source_file, i.start, i.end, i.quote] if i else [""] * 6))
+    else:
+        _print_report(shown)
+    return EXIT_PARTIAL if reaches(found, args.fail_on) else EXIT_OK
+
+
+def _print_report(found) -> None:
+    from .checks import SEVERITIES
+
+    if not found:
+        print("No findings.")
+        return
+    for severity in SEVERITIES:
+        group = [f for f in found if f.severity == severity]
+        if not group:
+            continue
+        print(f"{severity.upper()} ({len(group)})")
+        by_file: dict[str, list] = {}
+        for f in group:
+            files = sorted({i.source_file for i in f.involves if i.source_file})
+            by_file.setdefault(" + ".join(files) or "(corpus)", []).append(f)
+        for file, items in by_file.items():
+            print(f"  {file}")
+            for f in items:
+                print(f"    [{f.check}] {f.message}")
+                for i in f.involves:
+                    if i.quote is not None:
+                        quote = i.quote if len(i.quote) <= 140 else i.quote[:137] + "…"
+                        print(f"        {i.source_file} {i.start}-{i.end}: \"{quote}\"")
+        print()
+    counts = ", ".join(f"{sum(1 for f in found if f.severity == s)} {s}" for s in SEVERITIES)
+    print(f"{len(found)} findings: {counts}")
 
 
 def cmd_reason(args) -> int:

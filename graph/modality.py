@@ -13,6 +13,8 @@ MODALITIES = ("recommend", "prefer", "require", "consider", "avoid", "contraindi
 _I = re.IGNORECASE
 # (modality, pattern) in the order they are tried
 RULES: list[tuple[str, re.Pattern[str]]] = [
+    # a belief to drop, not an action: "Do not assume multi-fraction radiation is superior"
+    ("inform", re.compile(r"^do not (assume|believe|think)\b", _I)),
     ("contraindicated", re.compile(r"\bcontraindicat|\bmust not\b|\bshould never be (used|given)\b", _I)),
     ("require", re.compile(r"\b(do not|don't|never)\s+(withhold|skip|overlook|delay|neglect|omit)\b", _I)),
     ("recommend", re.compile(r"\b(do not|don't)\s+(forget|miss|ignore)\b", _I)),

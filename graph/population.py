@@ -95,8 +95,10 @@ def criteria(raw: str, start: int, end: int, mentions, vocab: Vocabulary) -> lis
         add(m, _c("LifeExpectancy"), cmp, lo, hi, m.group(3).rstrip("s") + "s")
     for mention in mentions:
         if any(vocab.is_a(mention.concept, c) for c in CATEGORICAL):
-            before = raw[max(start, mention.start - 20):mention.start].lower()
-            negated = bool(re.search(r"\b(without|no|not|non)\b[\w\s-]{0,12}$", before))
+            before = raw[max(start, mention.start - 60):mention.start].lower()
+            # "without complete fractures or evidence of epidural spinal cord compression": the
+            # negation reaches over a coordination, not over a clause break
+            negated = bool(re.search(r"\b(without|no|not|non)\b[^.;:,()]{0,45}$", before))
             out.append(Criterion(mention.start, mention.end, mention.concept, "is not" if negated else "is",
                                  raw[mention.start:mention.end]))
     return out

@@ -243,6 +243,30 @@ def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
         # the situation of the section (and the sections above) applies to its statements
         for c in _section_conditions(doc, st.section, ann):
             yield ti, GG.population, _criterion_iri(d, c)
+    for c in ann.topics:
+        yield d, GG.topic, c
+    for i, scope in ann.scope.items():
+        for c in scope:
+            yield st_iris[i], GG.scope, c
+        for c in ann.scope_within.get(i, []):
+            yield st_iris[i], GG.scopeWithin, c
+    for i in sorted(ann.combinations):
+        yield st_iris[i], GG.combinesInterventions, Literal(True)
+    for t in ann.timing:
+        node = URIRef(f"{d}/timing/{t.start}")
+        yield node, RDF.type, GG.TimingConstraint
+        yield node, GG.inStatement, st_iris[t.statement]
+        yield node, GG.asWritten, Literal(doc.raw[t.start:t.end])
+        yield node, GG.start, _int(t.start)
+        yield node, GG.end, _int(t.end)
+        yield node, GG.minimumGapDays, _int(t.days)
+        for c in t.earlier:
+            yield node, GG.earlier, c
+        for c in t.later:
+            yield node, GG.later, c
+    for k, concepts in ann.reference_concepts.items():
+        for c in concepts:
+            yield URIRef(f"{d}/reference/{doc.references[k].number}"), GG.mentions, c
     for m in ann.mentions:
         node = URIRef(f"{d}/mention/{m.start}")
         ti = st_iris[m.statement]

@@ -101,8 +101,12 @@ class Store:
                 f"choose another path with --store or ${ENV_VAR}"
             ) from None
 
-    def write_generation(self, chunks: Iterable[str]) -> Path:
-        """Bulk-load N-Quads text into a new generation and make it current atomically."""
+    def write_generation(self, chunks: Iterable[str], finalize=None) -> Path:
+        """Bulk-load N-Quads text into a new generation and make it current atomically.
+
+        ``finalize(db)``, when given, runs on the complete new generation before it becomes
+        current and returns more quads to add (the build's findings).
+        """
         self.check_writable()
         gens = self.path / "generations"
         self._remove_abandoned(gens)
@@ -117,6 +121,8 @@ class Store:
             db = ox.Store(str(partial))
             # lenient: guidegraph wrote these IRIs and literals itself; validation would cost 15 %
             db.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=True)
+            if finalize is not None:
+                db.extend(finalize(db))
             db.optimize()
             db.flush()
             del db

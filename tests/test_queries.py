@@ -14,7 +14,19 @@ SAVED = load_queries()
 
 # what each saved query must return on the default corpus (rows), counted by hand
 EXPECTED_ROWS = {
+    "agreements-across-documents": 14,
     "bone-modifying-agent-recommendations": 22,
+    "conflicts-across-documents": 2,  # the zoledronic acid schedule conflict: two statements
+    "document-citations": 4,
+    "documents-by-date": 5,
+    "dose-schedules-of-drug": 7,  # zoledronic acid 6 (two in one breast statement), denosumab 1
+    "findings": 23,  # warning and above: 20 errors, 3 warnings
+    "pathway-steps": 4,
+    "recommendations-for-population": 9,
+    "shacl-report": 5,
+    "statements-about-concept": 29,
+    "uncited-statements": 13,
+    "unused-references": 8,  # the ACS bibliography, which no marker cites
     "dangling-markers": 20,
     "documents": 5,
     "statement-provenance": 1,
@@ -40,3 +52,18 @@ def test_saved_query_answers_on_the_corpus(built_store, name):
     outcome = run_query(built_store.path, q.text, q.bindings({}, use_examples=True))
     rows = json.loads(outcome.body)["results"]["bindings"]
     assert len(rows) == EXPECTED_ROWS[name]
+
+
+def test_document_citations_count_the_statements_citing_each_reference(built_store):
+    q = SAVED["document-citations"]
+    rows = json.loads(run_query(built_store.path, q.text, q.bindings({}, use_examples=True)).body)["results"]["bindings"]
+    # esophageal markers per number (docs/corpus-figures.md): 1×14, 2×27, 3×10, 4×12
+    assert [(int(r["number"]["value"]), int(r["markers"]["value"])) for r in rows] == [(1, 14), (2, 27), (3, 10), (4, 12)]
+
+
+def test_documents_by_date_puts_the_newest_first_with_its_age(built_store):
+    q = SAVED["documents-by-date"]
+    rows = json.loads(run_query(built_store.path, q.text, {}).body)["results"]["bindings"]
+    assert [r["latest"]["value"] for r in rows] == ["2026-02-01", "2025-11-22", "2025-11-01", "2023-04-26", "2016-12-16"]
+    ages = [int(r["ageDays"]["value"]) for r in rows]
+    assert ages == sorted(ages) and ages[-1] - ages[0] == 3334

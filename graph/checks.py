@@ -1,0 +1,125 @@
+"""Consistency and citation checks: SPARQL CONSTRUCT queries in queries/checks/, run at build time.
+
+Each check is a saved query that analysts can read, run and adapt; it constructs
+``gg:Finding`` nodes (a type per check, ``gg:severity``, ``rdfs:comment`` a person can act on,
+``gg:involves`` every statement, marker, reference or document concerned). The build runs
+every check once on the new store generation, before it becomes current, and stores the
+findings in the findings graph; ``check`` and the web UI read them from there.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import GRAPH_FINDINGS, PREFIXES
+from .queries import QUERIES_DIR, SavedQuery, parse_saved_query
+
+CHECKS_DIR = QUERIES_DIR / "checks"
+SEVERITIES = ("error", "warning", "info")
+
+
+def load_checks(folder: Path = CHECKS_DIR) -> list[SavedQuery]:
+    """Return the checks, in name order."""
+    return [parse_saved_query(p) for p in sorted(Path(folder).glob("*.rq"))]
+
+
+def run_checks(db: ox.Store, checks: list[SavedQuery] | None = None) -> list[ox.Quad]:
+    """Run every check on an Oxigraph store and return the findings as quads of the findings graph."""
+    graph = ox.NamedNode(str(GRAPH_FINDINGS))
+    quads: list[ox.Quad] = []
+    for check in checks if checks is not None else load_checks():
+        for t in db.query(check.text, prefixes=PREFIXES, use_default_graph_as_union=True):
+            quads.append(ox.Quad(t.subject, t.predicate, t.object, graph))
+    return quads
+
+
+@dataclass
+class Involved:
+    """A statement, marker, reference or document a finding concerns, with where it is written."""
+
+    iri: str
+    kind: str
+    document: str | None = None
+    source_file: str | None = None
+    start: int | None = None
+    end: int | None = None
+    quote: str | None = None
+
+
+@dataclass
+class Finding:
+    """One finding as a report shows it."""
+
+    iri: str
+    type: str
+    check: str
+    severity: str
+    message: str
+    within_document: bool
+    involves: list[Involved] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        """Return the finding as plain data."""
+        return {"finding": self.iri, "type": self.type, "check": self.check, "severity": self.severity,
+                "message": self.message, "withinDocument": self.within_document,
+                "involves": [vars(i) for i in self.involves]}
+
+
+FINDINGS_QUERY = """
+SELECT ?finding ?type ?check ?severity ?message ?within ?node ?kind ?doc ?file ?start ?end WHERE {
+  GRAPH <https://w3id.org/guidegraph/id/graph/findings> {
+    ?finding a gg:Finding, ?type ; gg:checkName ?check ; gg:severity ?severity ; rdfs:comment ?message .
+    FILTER(?type != gg:Finding)
+    OPTIONAL { ?finding gg:withinDocument ?within }
+    OPTIONAL { ?finding gg:involves ?node }
+  }
+  OPTIONAL {
+    ?node a ?kind .
+    FILTER(?kind IN (gg:Statement, c4o:InTextReferencePointer, biro:BibliographicReference, gg:GuidelineDocument))
+  }
+  OPTIONAL { { ?node dcterms:isPartOf ?doc } UNION { ?node gg:citedBy/dcterms:isPartOf ?doc }
+             UNION { ?node a gg:GuidelineDocument BIND(?node AS ?doc) } }
+  OPTIONAL { ?doc gg:sourceFile ?file }
+  OPTIONAL { ?node gg:start ?start ; gg:end ?end }
+}
+"""
+
+
+def findings(store) -> list[Finding]:
+    """Read every finding of the store with the quotes and offsets of what it involves."""
+    ds = store.dataset()
+    raw: dict[str, str] = {}
+    out: dict[str, Finding] = {}
+    for r in ds.query(FINDINGS_QUERY):
+        key = str(r.finding)
+        f = out.get(key)
+        if f is None:
+            f = out[key] = Finding(key, str(r.type).rsplit("#", 1)[-1], str(r.check), str(r.severity), str(r.message),
+                                   bool(r.within.toPython()) if r.within is not None else False)
+        if r.node is None or any(i.iri == str(r.node) for i in f.involves):
+            continue
+        item = Involved(str(r.node), str(r.kind).rsplit("#", 1)[-1].rsplit("/", 1)[-1] if r.kind else "node",
+                        str(r.doc) if r.doc else None, str(r.file) if r.file else None,
+                        int(r.start) if r.start is not None else None, int(r.end) if r.end is not None else None)
+        if item.document and item.start is not None:
+            if item.document not in raw:
+                raw[item.document] = str(next(iter(ds.query(
+                    "SELECT ?d ?t WHERE { ?d gg:rawText ?t }", initBindings={"d": r.doc})))[1])
+            item.quote = raw[item.document][item.start:item.end]
+        f.involves.append(item)
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    for f in out.values():
+        f.involves.sort(key=lambda i: (i.source_file or "", i.start if i.start is not None else -1))
+    return sorted(out.values(), key=lambda f: (order.get(f.severity, 9), _first_file(f), f.check, f.message))
+
+
+def _first_file(f: Finding) -> str:
+    return next((i.source_file for i in f.involves if i.source_file), "")
+
+
+def reaches(findings_list: list[Finding], threshold: str) -> list[Finding]:
+    """Return the findings at or above a severity threshold (error > warning > info)."""
+    limit = SEVERITIES.index(threshold)
+    return [f for f in findings_list if f.severity in SEVERITIES and SEVERITIES.index(f.severity) <= limit]

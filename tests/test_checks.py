@@ -1,0 +1,309 @@
+"""The checks: exact findings on the corpus, and for each check a small corpus where it must fire
+and one where it must not."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+
+import pytest
+
+from graph.build import build
+from graph.checks import findings, load_checks
+from graph.store import Store
+
+BREAST = "oracle-breast-cancer-bone-metastasis.txt"
+ESO = "oracle-esophageal-cancer-bone-metastases.txt"
+
+
+# -- the default corpus ------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def corpus_findings(built_store):
+    return findings(built_store)
+
+
+def _by_check(found):
+    return Counter(f.check for f in found)
+
+
+def test_the_corpus_findings_by_check_were_each_read(corpus_findings):
+    # every one of these was read against the documents (docs/checks.md)
+    assert _by_check(corpus_findings) == {
+        "dangling-citation": 20, "stale-source": 1, "possibly-misattributed-reference": 1, "schedule-conflict": 1,
+        "bibliography-without-markers": 1, "no-references": 1, "alternative-actions": 1,
+        "repeated-recommendation": 34,
+    }
+    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 3, "info": 37}
+
+
+def test_dangling_markers_per_document_match_the_hand_count(corpus_findings):
+    dangling = [f for f in corpus_findings if f.check == "dangling-citation"]
+    per_doc = Counter(next(i.source_file for i in f.involves if i.kind == "InTextReferencePointer") for f in dangling)
+    assert per_doc == {ESO: 10, BREAST: 2, "oracle-osteoblastic-metastases.txt": 8}
+    for f in dangling:
+        marker = next(i for i in f.involves if i.kind == "InTextReferencePointer")
+        assert marker.quote in {"5", "6", "7"}
+        assert f"Citation marker {marker.quote} in " in f.message and "reference list has 4 entries" in f.message
+
+
+def test_the_one_schedule_conflict_is_zoledronic_acid_12_weeks_against_3_to_4_weeks(corpus_findings):
+    (conflict,) = [f for f in corpus_findings if f.check == "schedule-conflict"]
+    quotes = {(i.source_file, i.start) for i in conflict.involves}
+    assert quotes == {(BREAST, 1277), (ESO, 1801)}
+    assert conflict.within_document is False
+    assert "zoledronic acid is given every 12 weeks" in conflict.message
+
+
+def test_the_misattributed_reference_is_the_hypercalcaemia_guideline(corpus_findings):
+    (f,) = [f for f in corpus_findings if f.check == "possibly-misattributed-reference"]
+    reference = next(i for i in f.involves if i.kind == "BibliographicReference")
+    assert "Management of Hypercalcemia with Elevated PTH in Metastatic Breast Cancer" in reference.quote
+    assert "is about hypercalcaemia" in f.message
+
+
+def test_the_stale_source_is_the_2016_page(corpus_findings):
+    (f,) = [f for f in corpus_findings if f.check == "stale-source"]
+    assert f.involves[0].source_file == "acs-treating-bone-metastases.txt"
+    assert "2016-12-16" in f.message
+
+
+def test_every_involved_piece_quotes_its_document(corpus_findings, corpus_docs):
+    raw = {d.source_file: d.raw for d in corpus_docs.values()}
+    for f in corpus_findings:
+        for i in f.involves:
+            if i.start is not None:
+                assert raw[i.source_file][i.start:i.end] == i.quote
+
+
+def test_every_check_is_a_construct_query_with_headers():
+    checks = load_checks()
+    assert len(checks) == 13
+    for c in checks:
+        assert c.title and c.description and "CONSTRUCT" in c.text
+
+
+# -- fixtures: fire and do not fire --------------------------------------------------------------
+def page(title: str, body: str, refs: int = 2, updated: str = "March 3, 2025", heading: str = "Treatment") -> str:
+    """A small clinical-summary page in the layout of the default corpus."""
+    lines = [title, "", f"Last updated: {updated}View editorial policy", "", heading, "", body, ""]
+    if refs:
+        lines += ["References", ""]
+        for r in range(1, refs + 1):
+            lines += ["Guideline", "", f"Guideline Number {r} On Care", "", f"Some Publisher, {2015 + r}", ""]
+    return "\n".join(lines)
+
+
+def run(tmp_path, pages: dict[str, str]):
+    folder = tmp_path / "corpus"
+    folder.mkdir(parents=True)
+    for name, text in pages.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    store = Store(tmp_path / "store")
+    build([folder], store, reason=False, check_shapes=False)
+    return findings(store)
+
+
+def checks_of(found):
+    return {f.check for f in found}
+
+
+BREAST_T = "What is the treatment of breast cancer with bone metastasis?"
+ESO_T = "What is the treatment of esophageal cancer with bone metastasis?"
+ANY_T = "How are bone metastases treated?"
+
+
+def test_dangling_and_unused_references(tmp_path):
+    found = run(tmp_path, {"a.txt": page(ANY_T, "Denosumab is recommended for bone metastases. 1, 5", refs=3)})
+    assert _by_check(found)["dangling-citation"] == 1
+    unused = sorted(f.message.split(" in ")[0] for f in found if f.check == "unused-reference")
+    assert unused == ["Reference 2 (Guideline Number 2 On Care)", "Reference 3 (Guideline Number 3 On Care)"]
+
+
+def test_all_references_cited_gives_neither(tmp_path):
+    found = run(tmp_path, {"a.txt": page(ANY_T, "Denosumab is recommended for bone metastases. 1, 2", refs=2)})
+    assert not checks_of(found) & {"dangling-citation", "unused-reference"}
+
+
+def test_uncited_recommendation_fires_and_a_cited_lead_in_does_not(tmp_path):
+    body = ("Zoledronic acid is recommended for bone metastases. 1\n\nDenosumab should be given monthly.\n\n"
+            "Monitor renal function through:\n\n  • Serum creatinine before each infusion 2")
+    found = run(tmp_path, {"a.txt": page(ANY_T, body)})
+    uncited = [f for f in found if f.check == "uncited-recommendation"]
+    assert [f.involves[0].quote for f in uncited] == ["Denosumab should be given monthly."]
+
+
+def test_no_references_and_bibliography_without_markers(tmp_path):
+    bibliography = ("Treating Bone Metastases\n\nDenosumab can help when cancer spreads to bone.\n\n"
+                    "Smith AB, Jones CD. Denosumab for bone metastases. J Bone Oncol. 2019;3:1-9.\n\n"
+                    "Brown EF, White GH. Bisphosphonates in practice. Lancet Oncol. 2018;2:10-19.\n")
+    found = run(tmp_path, {"a.txt": page(ANY_T, "Denosumab is recommended for bone metastases.", refs=0),
+                           "b.txt": bibliography})
+    assert {(f.check, f.involves[0].source_file) for f in found if f.severity == "info"} >= {
+        ("no-references", "a.txt"), ("bibliography-without-markers", "b.txt")}
+    found = run(tmp_path / "2", {"a.txt": page(ANY_T, "Denosumab is recommended for bone metastases. 1, 2")})
+    assert not checks_of(found) & {"no-references", "bibliography-without-markers"}
+
+
+def test_possibly_misattributed_reference(tmp_path):
+    def corpus(statement):
+        text = page(BREAST_T, statement, refs=0) + ("\n\nReferences\n\nGuideline\n\nManagement of Hypercalcemia in "
+                                                     "Metastatic Breast Cancer\n\nSome Publisher, 2024\n")
+        return {"a.txt": text}
+    fired = run(tmp_path, corpus("Tamoxifen is recommended for premenopausal patients. 1"))
+    assert "possibly-misattributed-reference" in checks_of(fired)
+    quiet = run(tmp_path / "2", corpus("Zoledronic acid is recommended for hypercalcemia. 1"))
+    assert "possibly-misattributed-reference" not in checks_of(quiet)
+
+
+def test_schedule_conflict_across_documents(tmp_path):
+    fired = run(tmp_path, {
+        "a.txt": page(ESO_T, "Zoledronic acid 4 mg IV every 3-4 weeks is recommended for patients with bone "
+                             "metastases from solid tumors. 1, 2"),
+        "b.txt": page(BREAST_T, "Zoledronate 4 mg IV can be de-escalated to every 12 weeks in stable disease. 1, 2"),
+    })
+    (f,) = [f for f in fired if f.check == "schedule-conflict"]
+    assert {i.source_file for i in f.involves} == {"a.txt", "b.txt"} and f.within_document is False
+
+
+def test_schedule_conflict_not_for_different_cancers_or_the_same_schedule_in_other_words(tmp_path):
+    different_cancers = run(tmp_path, {
+        "a.txt": page(ESO_T, "Add zoledronic acid 4 mg IV every 3-4 weeks. 1, 2"),
+        "b.txt": page(BREAST_T, "Zoledronate 4 mg IV can be de-escalated to every 12 weeks in stable disease. 1, 2"),
+    })
+    assert "schedule-conflict" not in checks_of(different_cancers)
+    same_schedule = run(tmp_path / "2", {
+        "a.txt": page(ANY_T, "Zoledronic acid 4 mg IV every 3-4 weeks is recommended. 1, 2"),
+        "b.txt": page(ANY_T, "Zoledronic acid 4 mg IV monthly is recommended. 1, 2"),
+    })
+    assert "schedule-conflict" not in checks_of(same_schedule)
+
+
+def test_schedule_conflict_inside_one_document_is_marked_as_such(tmp_path):
+    body = ("Zoledronic acid 4 mg IV every 4 weeks is recommended. 1\n\n"
+            "Zoledronic acid 4 mg IV every 12 weeks is recommended. 2")
+    (f,) = [f for f in run(tmp_path, {"a.txt": page(ANY_T, body)}) if f.check == "schedule-conflict"]
+    assert f.within_document is True and "inside one document" in f.message
+
+
+def test_contradiction_fires_for_the_same_patients_and_not_for_an_exception(tmp_path):
+    fired = run(tmp_path, {
+        "a.txt": page(ANY_T, "Denosumab is recommended for patients with bone metastases. 1, 2"),
+        "b.txt": page(ANY_T, "Do not use denosumab in patients with bone metastases. 1, 2"),
+    })
+    (f,) = [f for f in fired if f.check == "contradiction"]
+    assert "recommends denosumab" in f.message and "says avoid" in f.message
+    exception = run(tmp_path / "2", {
+        "a.txt": page(ANY_T, "Denosumab is recommended for patients with bone metastases. 1, 2"),
+        "b.txt": page(ANY_T, "Do not use denosumab in postmenopausal patients. 1, 2"),
+    })
+    assert "contradiction" not in checks_of(exception)
+
+
+def test_contradiction_of_a_narrower_intervention_and_inside_one_document(tmp_path):
+    body = "Zoledronic acid should be given to patients with bone metastases. 1\n\nAvoid bisphosphonates in these patients. 2"
+    (f,) = [f for f in run(tmp_path, {"a.txt": page(ANY_T, body)}) if f.check == "contradiction"]
+    assert f.within_document is True
+
+
+def test_contradiction_not_when_the_criteria_separate_the_patients(tmp_path):
+    body = ("Consider chemoradiotherapy in patients without T4b disease. 1\n\n"
+            "Avoid chemoradiotherapy in patients with T4b disease. 2")
+    assert "contradiction" not in checks_of(run(tmp_path, {"a.txt": page(ESO_T, body)}))
+
+
+def test_timing_conflict(tmp_path):
+    rule = ("Radiopharmaceutical therapy is indicated for refractory bone pain, with no chemotherapy or "
+            "bisphosphonate six weeks before treatment. 1, 2")
+    fired = run(tmp_path, {"a.txt": page(ANY_T, rule),
+                           "b.txt": page(ANY_T, "Radium-223 combined with zoledronic acid is recommended. 1, 2")})
+    (f,) = [f for f in fired if f.check == "timing-conflict"]
+    assert "42 days" in f.message
+    apart = run(tmp_path / "2", {"a.txt": page(ANY_T, rule),
+                                 "b.txt": page(ANY_T, "Radium-223 is recommended. 1\n\nZoledronic acid is recommended. 2")})
+    assert "timing-conflict" not in checks_of(apart)
+
+
+def test_repeated_recommendation_and_not_for_different_cancers(tmp_path):
+    fired = run(tmp_path, {"a.txt": page(ANY_T, "Zoledronic acid is recommended. 1, 2"),
+                           "b.txt": page(BREAST_T, "Zoledronic acid should be given. 1, 2")})
+    assert [f.message for f in fired if f.check == "repeated-recommendation"] == [
+        "a.txt and b.txt both recommend zoledronic acid: the sources agree."]
+    apart = run(tmp_path / "2", {"a.txt": page(ESO_T, "Zoledronic acid is recommended. 1, 2"),
+                                 "b.txt": page(BREAST_T, "Zoledronic acid should be given. 1, 2")})
+    assert "repeated-recommendation" not in checks_of(apart)
+
+
+def test_alternative_actions(tmp_path):
+    fired = run(tmp_path, {"a.txt": page(ESO_T, "Brachytherapy is recommended for dysphagia. 1, 2"),
+                           "b.txt": page(ESO_T, "Stent placement is recommended for dysphagia. 1, 2")})
+    (f,) = [f for f in fired if f.check == "alternative-actions"]
+    assert f.message.startswith("For dysphagia, a.txt recommends brachytherapy and b.txt recommends stent placement")
+    same = run(tmp_path / "2", {"a.txt": page(ESO_T, "Brachytherapy is recommended for dysphagia. 1, 2"),
+                                "b.txt": page(ESO_T, "Brachytherapy should be used for dysphagia. 1, 2")})
+    assert "alternative-actions" not in checks_of(same)
+
+
+def test_stale_source(tmp_path):
+    body = "Denosumab is recommended for bone metastases. 1, 2"
+    fired = run(tmp_path, {"old.txt": page(ANY_T, body, updated="May 1, 2015"),
+                           "new.txt": page(ANY_T, body, updated="May 1, 2024")})
+    (f,) = [f for f in fired if f.check == "stale-source"]
+    assert f.involves[0].source_file == "old.txt"
+    recent = run(tmp_path / "2", {"old.txt": page(ANY_T, body, updated="May 1, 2022"),
+                                  "new.txt": page(ANY_T, body, updated="May 1, 2024")})
+    assert "stale-source" not in checks_of(recent)
+
+
+def test_shacl_results_are_folded_into_the_findings():
+    import pyoxigraph as ox
+
+    from graph.checks import run_checks
+
+    db = ox.Store()
+    db.load(input="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> .
+        <urn:r> a sh:ValidationResult ; sh:focusNode <urn:node> ; sh:resultSeverity sh:Violation ;
+                sh:resultMessage "A statement has one non-empty text." .
+    """, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://w3id.org/guidegraph/id/graph/validation"))
+    quads = run_checks(db, [c for c in load_checks() if c.name == "shape-violation"])
+    messages = [q.object.value for q in quads if q.predicate.value.endswith("#comment")]
+    assert messages == ["A statement has one non-empty text.: fix the data or the rule that produced it."]
+    assert any(q.object.value == "error" for q in quads)
+
+
+# -- the command ----------------------------------------------------------------------------------
+def test_check_exit_codes_follow_the_threshold(built_store, run_cli):
+    assert run_cli("check", "--store", built_store.path).returncode == 1  # 20 errors
+    assert run_cli("check", "--store", built_store.path, "--type", "repeated-recommendation",
+                   "--fail-on", "error").returncode == 1  # the threshold looks at every finding
+    assert run_cli("check", "--store", built_store.path, "--fail-on", "banana").returncode == 2
+
+
+def test_check_exits_0_when_nothing_reaches_the_threshold(tmp_path, run_cli):
+    store = Store(tmp_path / "s")
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "a.txt").write_text(page(ANY_T, "Denosumab is recommended for bone metastases. 1, 2"))
+    build([folder], store, reason=False, check_shapes=False)
+    assert run_cli("check", "--store", store.path).returncode == 0
+    assert run_cli("check", "--store", store.path, "--fail-on", "info").returncode == 0
+
+
+def test_check_text_report_groups_by_severity_and_document(built_store, run_cli):
+    out = run_cli("check", "--store", built_store.path).stdout
+    assert out.index("ERROR (20)") < out.index("WARNING (3)") < out.index("INFO (37)")
+    assert f"  {ESO}\n    [dangling-citation] Citation marker 5 in {ESO}" in out
+    assert out.rstrip().endswith("60 findings: 20 error, 3 warning, 37 info")
+
+
+def test_check_json_and_csv_shapes(built_store, run_cli):
+    data = json.loads(run_cli("check", "--store", built_store.path, "--format", "json").stdout)
+    assert data["counts"] == {"error": 20, "warning": 3, "info": 37}
+    first = data["findings"][0]
+    assert set(first) == {"finding", "type", "check", "severity", "message", "withinDocument", "involves"}
+    assert set(first["involves"][0]) == {"iri", "kind", "document", "source_file", "start", "end", "quote"}
+    rows = list(csv.DictReader(io.StringIO(run_cli("check", "--store", built_store.path, "--format", "csv").stdout)))
+    assert rows[0].keys() >= {"severity", "check", "message", "source_file", "start", "end", "quote"}
+    assert {r["check"] for r in rows if r["severity"] == "warning"} == {
+        "stale-source", "possibly-misattributed-reference", "schedule-conflict"}
