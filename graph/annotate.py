@@ -83,7 +83,7 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
                                               any(vocab.is_a(c, INTERVENTION) for c in concepts))
         if ann.modality[i] != "inform":
             ann.interventions[i] = _unique([m.concept for m in by_statement.get(i, [])
-                                            if vocab.is_a(m.concept, INTERVENTION) and not _excluded(doc.raw, m.start)])
+                                            if vocab.is_a(m.concept, INTERVENTION) and not _excluded(doc.raw, m.start, st.start)])
         schedules = dose_schedules(doc.raw, st.start, st.end, by_statement.get(i, []), vocab,
                                    context=_context_drugs(doc, i, by_statement, vocab))
         if schedules:
@@ -146,13 +146,20 @@ def _timing(doc: Document, i: int, mentions, vocab: Vocabulary) -> list[TimingCo
 
 _NOT_THE_SUBJECT = re.compile(
     r"(\bno\s+(\w+\s+or\s+)?"  # ruled out: "no chemotherapy or bisphosphonate"
+    r"|\b(not require|need for|risk of|without|effectiveness of|side effects of|value of|potential for)"
+    r"\s+([\w-]+\s+){0,2}"  # "does not require surgery", "need for … surgery", "the effectiveness of chemotherapy"
     r"|\b(than|over|as effective as|compared (with|to)|versus|vs\.?|instead of|rather than|superior to|inferior to)"
     r"\s+([\w-]+\s+){0,2})$", re.I)  # a comparator: "superior to zoledronate", "favored over multiple fractions"
 
 
-def _excluded(raw: str, start: int) -> bool:
-    """Tell whether a named intervention is not what the statement recommends (ruled out, or compared with)."""
-    return bool(_NOT_THE_SUBJECT.search(raw[max(0, start - 40):start]))
+_TEAM = re.compile(r"\bteams?\s+(of|including)\b[^.;]*$", re.I)
+
+
+def _excluded(raw: str, start: int, statement_start: int) -> bool:
+    """Tell whether a named intervention is not what the statement recommends: ruled out, compared with,
+    an outcome ("need for surgery"), or a specialty in a list of team members."""
+    return bool(_NOT_THE_SUBJECT.search(raw[max(statement_start, start - 40):start])
+                or _TEAM.search(raw[max(statement_start, start - 200):start]))
 
 
 def _unique(items):

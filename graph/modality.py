@@ -26,7 +26,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("require", re.compile(r"\b(must|mandatory|mandate|required|requires?|is essential|are essential|essential for|need to|needs to)\b", _I)),
     ("prefer", re.compile(r"\b(preferred|prefer|strongly favou?red|is superior|are superior|superior to|first-line)\b", _I)),
     ("consider", re.compile(r"\b(may|can|could|should)( also)?( be)?( strongly)? considered\b|\bmay be offered\b|\bis an option\b"
-                            r"|\breasonable to\b|\b(may|can) be (de-escalated|reduced|interrupted|repeated|administered)\b", _I)),
+                            r"|\breasonable to\b|\b(may|can) be (de-escalated|reduced|interrupted|repeated)\b|\bmay be administered\b", _I)),
     ("recommend", re.compile(r"\b(should|recommended|recommend|is indicated|are indicated|indicated for|is the standard|is standard|standard approach|standard treatment|is the backbone|is the alternative|is the approach|is primary)\b", _I)),
     # an imperative after an opening clause: "If HER2-positive, add …", "For MSCC, deliver …"
     ("recommend", re.compile(r"^(if|for|in|when|before|after)\b[^,:]*[,:]\s+(start|add|use|give|initiate|prescribe|obtain|deliver|refer|treat)\b", _I)),
