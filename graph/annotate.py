@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from .doses import DoseSchedule, dose_schedules
-from .modality import INHERITED, modality
+from .modality import INHERITED, POOR_EFFECT, modality
 from .model import Document
 from .pathways import Pathway, pathways
 from .population import Criterion, criteria
@@ -18,6 +18,8 @@ from .vocabulary import Vocabulary, tokens
 
 INTERVENTION = URIRef("https://w3id.org/guidegraph/vocabulary#Intervention")
 CANCER = URIRef("https://w3id.org/guidegraph/vocabulary#Cancer")
+CONDITION = URIRef("https://w3id.org/guidegraph/vocabulary#Condition")
+_PRONOUN_START = re.compile(r"^(they|these|this|it|such|both)\b", re.I)
 _COMBINATION = re.compile(r"\b(combined with|in combination with|along with|together with|concurrent(ly)?|at the same time|"
                           r"plus|with all)\b", re.I)
 _TIMING = re.compile(r"\bno ((?:[\w-]+)(?: or [\w-]+)*) (\d+|one|two|three|four|five|six|eight|twelve) "
@@ -66,6 +68,8 @@ class Annotation:
     combinations: set[int] = field(default_factory=set)
     timing: list[TimingConstraint] = field(default_factory=list)
     reference_concepts: dict[int, list[URIRef]] = field(default_factory=dict)
+    poor_effect: dict[int, tuple[list[URIRef], list[URIRef]]] = field(default_factory=dict)  # (interventions, situations)
+    primary: dict[int, URIRef] = field(default_factory=dict)
 
 
 def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
@@ -82,6 +86,13 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
         ann.modality[i] = _statement_modality(doc, i, ann.modality,
                                               any(vocab.is_a(c, INTERVENTION) for c in concepts))
         if ann.modality[i] != "inform":
+            # the intervention a recommendation is mainly about: one named at its start ("Bisphosphonates … are
+            # essential"), not one in passing ("… for patients receiving bisphosphonates")
+            head = _head_end(doc.raw, st.start, st.end)
+            opening = [m for m in by_statement.get(i, []) if vocab.is_a(m.concept, INTERVENTION) and m.start < head
+                       and not _excluded(doc.raw, m.start, st.start)]
+            if opening:
+                ann.primary[i] = opening[0].concept
             ann.interventions[i] = _unique([m.concept for m in by_statement.get(i, [])
                                             if vocab.is_a(m.concept, INTERVENTION) and not _excluded(doc.raw, m.start, st.start)])
         schedules = dose_schedules(doc.raw, st.start, st.end, by_statement.get(i, []), vocab,
@@ -108,6 +119,10 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
         if ann.modality[i] != "inform" and _COMBINATION.search(st.text) and len(ann.interventions.get(i, [])) >= 2:
             ann.combinations.add(i)
         ann.timing.extend(_timing(doc, i, by_statement.get(i, []), vocab))
+        if POOR_EFFECT.search(st.text):
+            found = _poor_effect(doc, i, by_statement, vocab)
+            if found:
+                ann.poor_effect[i] = found
     for k, ref in enumerate(doc.references):
         if ref.title:
             at = doc.raw.find(ref.title, ref.start, ref.end)
@@ -116,6 +131,34 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
                 if found:
                     ann.reference_concepts[k] = _unique([m.concept for m in found])
     return ann
+
+
+_OPENING_CLAUSE = re.compile(r"^(for|if|in|when|before|after|during)\b[^,:]{0,80}[,:]\s*", re.I)
+
+
+def _head_end(raw: str, start: int, end: int) -> int:
+    """Return where the head of a statement ends: its first three words, after an opening clause."""
+    text = raw[start:end]
+    m = _OPENING_CLAUSE.match(text)
+    offset = m.end() if m else 0
+    words = list(re.finditer(r"\S+", text[offset:]))
+    return start + offset + (words[2].start() if len(words) > 2 else len(text) - offset)
+
+
+def _poor_effect(doc: Document, i: int, by_statement, vocab: Vocabulary):
+    """Read "They don't work as well for treating blastic metastases": what works poorly, and where.
+
+    When the sentence names no intervention and opens with a pronoun ("They", "These drugs"),
+    the interventions of the sentence before it, in the same section, are meant.
+    """
+    st = doc.statements[i]
+    mentions = by_statement.get(i, [])
+    interventions = _unique([m.concept for m in mentions if vocab.is_a(m.concept, INTERVENTION)])
+    if not interventions and i > 0 and _PRONOUN_START.match(st.text) and doc.statements[i - 1].section == st.section:
+        interventions = _unique([m.concept for m in by_statement.get(i - 1, []) if vocab.is_a(m.concept, INTERVENTION)
+                                 and not _excluded(doc.raw, m.start, doc.statements[i - 1].start)])
+    situations = _unique([m.concept for m in mentions if vocab.is_a(m.concept, CONDITION)])
+    return (interventions, situations) if interventions and situations else None
 
 
 def document_topics(doc: Document, vocab: Vocabulary, abbreviations) -> list[URIRef]:

@@ -15,12 +15,15 @@ _I = re.IGNORECASE
 RULES: list[tuple[str, re.Pattern[str]]] = [
     # a belief to drop, not an action: "Do not assume multi-fraction radiation is superior"
     ("inform", re.compile(r"^do not (assume|believe|think)\b", _I)),
+    # a claim about how well something works, not an instruction: "They don['’]t work as well for …"
+    ("inform", re.compile(r"\b(don['’]t|do not|does not|doesn['’]t) work as well\b|\bworks? poorly\b|\bless effective\b"
+                          r"|\bnot effective\b|\bineffective\b", _I)),
     ("contraindicated", re.compile(r"\bcontraindicat|\bmust not\b|\bshould never be (used|given)\b", _I)),
-    ("require", re.compile(r"\b(do not|don't|never)\s+(withhold|skip|overlook|delay|neglect|omit)\b", _I)),
-    ("recommend", re.compile(r"\b(do not|don't)\s+(forget|miss|ignore)\b", _I)),
+    ("require", re.compile(r"\b(do not|don['’]t|never)\s+(withhold|skip|overlook|delay|neglect|omit)\b", _I)),
+    ("recommend", re.compile(r"\b(do not|don['’]t)\s+(forget|miss|ignore)\b", _I)),
     ("require", re.compile(r"\bdo not proceed\b[^.]*\bwithout\b", _I)),
     ("recommend", re.compile(r"\bshould never be missed\b", _I)),
-    ("avoid", re.compile(r"\b(do not|don't|should not|must not|never)\b|\bnot (be )?recommended\b|^(critical warning:\s*)?avoid\b|\bavoid (this|using|giving)\b", _I)),
+    ("avoid", re.compile(r"\b(do not|don['’]t|should not|must not|never)\b|\bnot (be )?recommended\b|^(critical warning:\s*)?avoid\b|\bavoid (this|using|giving)\b", _I)),
     ("consider", re.compile(r"^consider\b", _I)),
     ("recommend", re.compile(r"^(start|add|use|give|initiate|prescribe|obtain|discuss|encourage|coordinate|reserve|deliver|document|monitor|assess|infuse|administer|refer|continue|maintain|treat)\b", _I)),
     ("require", re.compile(r"\b(must|mandatory|mandate|required|requires?|is essential|are essential|essential for|need to|needs to)\b", _I)),
@@ -36,6 +39,10 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
 
 # modalities that an item without its own modality words takes from its lead-in or parent
 INHERITED = {"recommend", "require", "contraindicated", "avoid", "prefer", "consider"}
+
+
+POOR_EFFECT = re.compile(r"\b(don['’]t|do not|does not|doesn['’]t) work as well\b|\bworks? poorly\b|\bless effective\b"
+                         r"|\bnot effective\b|\bineffective\b", _I)
 
 
 def modality(text: str) -> str:

@@ -208,6 +208,8 @@ def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
         yield ti, GG.modality, GG[mod]
         for c in ann.interventions.get(i, []):
             yield ti, GG.aboutIntervention, c
+        if i in ann.primary:
+            yield ti, GG.primaryIntervention, ann.primary[i]
         for k, s in enumerate(ann.schedules.get(i, [])):
             node = URIRef(f"{d}/dose/{s.start}-{k}")
             yield ti, GG.doseSchedule, node
@@ -250,6 +252,11 @@ def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
             yield st_iris[i], GG.scope, c
         for c in ann.scope_within.get(i, []):
             yield st_iris[i], GG.scopeWithin, c
+    for i, (interventions, situations) in sorted(ann.poor_effect.items()):
+        for c in interventions:
+            yield st_iris[i], GG.poorEffectOf, c
+        for c in situations:
+            yield st_iris[i], GG.situation, c
     for i in sorted(ann.combinations):
         yield st_iris[i], GG.combinesInterventions, Literal(True)
     for t in ann.timing:

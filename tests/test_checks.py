@@ -32,9 +32,9 @@ def test_the_corpus_findings_by_check_were_each_read(corpus_findings):
     assert _by_check(corpus_findings) == {
         "dangling-citation": 20, "stale-source": 1, "possibly-misattributed-reference": 1, "schedule-conflict": 1,
         "bibliography-without-markers": 1, "no-references": 1, "alternative-actions": 1,
-        "repeated-recommendation": 29,
+        "repeated-recommendation": 29, "poor-effect": 2,
     }
-    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 3, "info": 32}
+    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 5, "info": 32}
 
 
 def test_dangling_markers_per_document_match_the_hand_count(corpus_findings):
@@ -62,6 +62,15 @@ def test_the_misattributed_reference_is_the_hypercalcaemia_guideline(corpus_find
     assert "is about hypercalcaemia" in f.message
 
 
+def test_bisphosphonates_said_to_work_poorly_for_blastic_metastases_against_the_osteoblastic_summary(corpus_findings):
+    found = [f for f in corpus_findings if f.check == "poor-effect"]
+    assert {(i.source_file, i.start) for f in found for i in f.involves} == {
+        ("acs-treating-bone-metastases.txt", 6186), ("oracle-osteoblastic-metastases.txt", 2629),
+        ("oracle-osteoblastic-metastases.txt", 2899)}
+    # "They" is read as the bisphosphonates of the sentence before
+    assert all("says bisphosphonate works poorly for osteoblastic metastasis" in f.message for f in found)
+
+
 def test_the_stale_source_is_the_2016_page(corpus_findings):
     (f,) = [f for f in corpus_findings if f.check == "stale-source"]
     assert f.involves[0].source_file == "acs-treating-bone-metastases.txt"
@@ -78,7 +87,7 @@ def test_every_involved_piece_quotes_its_document(corpus_findings, corpus_docs):
 
 def test_every_check_is_a_construct_query_with_headers():
     checks = load_checks()
-    assert len(checks) == 13
+    assert len(checks) == 14
     for c in checks:
         assert c.title and c.description and "CONSTRUCT" in c.text
 
@@ -212,6 +221,17 @@ def test_contradiction_not_when_the_criteria_separate_the_patients(tmp_path):
     assert "contradiction" not in checks_of(run(tmp_path, {"a.txt": page(ESO_T, body)}))
 
 
+def test_poor_effect_fires_where_it_is_recommended_and_not_elsewhere(tmp_path):
+    claim = "Bisphosphonates help lytic lesions.\n\nThey don't work as well for treating blastic metastases. 1, 2"
+    fired = run(tmp_path, {"a.txt": page(ANY_T, claim),
+                           "b.txt": page("How are osteoblastic metastases treated?", "Zoledronic acid is recommended. 1, 2")})
+    (f,) = [f for f in fired if f.check == "poor-effect"]
+    assert {i.source_file for i in f.involves} == {"a.txt", "b.txt"}
+    elsewhere = run(tmp_path / "2", {"a.txt": page(ANY_T, claim),
+                                     "b.txt": page("How are lytic metastases treated?", "Zoledronic acid is recommended. 1, 2")})
+    assert "poor-effect" not in checks_of(elsewhere)
+
+
 def test_timing_conflict(tmp_path):
     rule = ("Radiopharmaceutical therapy is indicated for refractory bone pain, with no chemotherapy or "
             "bisphosphonate six weeks before treatment. 1, 2")
@@ -292,18 +312,18 @@ def test_check_exits_0_when_nothing_reaches_the_threshold(tmp_path, run_cli):
 
 def test_check_text_report_groups_by_severity_and_document(built_store, run_cli):
     out = run_cli("check", "--store", built_store.path).stdout
-    assert out.index("ERROR (20)") < out.index("WARNING (3)") < out.index("INFO (32)")
+    assert out.index("ERROR (20)") < out.index("WARNING (5)") < out.index("INFO (32)")
     assert f"  {ESO}\n    [dangling-citation] Citation marker 5 in {ESO}" in out
-    assert out.rstrip().endswith("55 findings: 20 error, 3 warning, 32 info")
+    assert out.rstrip().endswith("57 findings: 20 error, 5 warning, 32 info")
 
 
 def test_check_json_and_csv_shapes(built_store, run_cli):
     data = json.loads(run_cli("check", "--store", built_store.path, "--format", "json").stdout)
-    assert data["counts"] == {"error": 20, "warning": 3, "info": 32}
+    assert data["counts"] == {"error": 20, "warning": 5, "info": 32}
     first = data["findings"][0]
     assert set(first) == {"finding", "type", "check", "severity", "message", "withinDocument", "involves"}
     assert set(first["involves"][0]) == {"iri", "kind", "document", "source_file", "start", "end", "quote"}
     rows = list(csv.DictReader(io.StringIO(run_cli("check", "--store", built_store.path, "--format", "csv").stdout)))
     assert rows[0].keys() >= {"severity", "check", "message", "source_file", "start", "end", "quote"}
     assert {r["check"] for r in rows if r["severity"] == "warning"} == {
-        "stale-source", "possibly-misattributed-reference", "schedule-conflict"}
+        "stale-source", "possibly-misattributed-reference", "schedule-conflict", "poor-effect"}
