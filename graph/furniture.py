@@ -69,13 +69,14 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
+def _first_kind(rules: list[tuple[str, re.Pattern[str]]], text: str) -> str | None:
+    plain = _plain(text)
+    return next((kind for kind, pattern in rules if pattern.search(plain)), None)
+
+
 def line_furniture(line: str) -> str | None:
     """Return the furniture kind of a whole line, or None when it may be content."""
-    text = _plain(line)
-    for kind, pattern in LINE_RULES:
-        if pattern.search(text):
-            return kind
-    return None
+    return _first_kind(LINE_RULES, line)
 
 
 def starts_footer(line: str) -> bool:
@@ -86,8 +87,4 @@ def starts_footer(line: str) -> bool:
 
 def sentence_furniture(sentence: str) -> str | None:
     """Return the furniture kind of one sentence of a paragraph, or None for content."""
-    text = _plain(sentence)
-    for kind, pattern in SENTENCE_RULES:
-        if pattern.search(text):
-            return kind
-    return None
+    return _first_kind(SENTENCE_RULES, sentence)

@@ -24,6 +24,12 @@ def _int(value: int) -> Literal:
     return Literal(value, datatype=XSD.integer)
 
 
+def _span(node: URIRef, start: int, end: int) -> Iterator[Triple]:
+    """Yield the offsets of a piece of the raw text: ``raw[start:end]``."""
+    yield node, GG.start, _int(start)
+    yield node, GG.end, _int(end)
+
+
 def _dec(value: float) -> Literal:
     # the canonical form Oxigraph keeps ("5", "2.5"), so a graph reads back as it was written
     text = repr(float(value))
@@ -56,8 +62,7 @@ def document_triples(doc: Document) -> Iterator[Triple]:
         yield node, RDF.type, GG.StatedDate
         yield node, GG.dateRole, Literal(sd.role)
         yield node, RDF.value, Literal(sd.value, datatype=XSD.date)
-        yield node, GG.start, _int(sd.start)
-        yield node, GG.end, _int(sd.end)
+        yield from _span(node, sd.start, sd.end)
     for role, value in latest.items():
         yield d, _DATE_PROPERTY[role], Literal(value, datatype=XSD.date)
 
@@ -68,8 +73,7 @@ def document_triples(doc: Document) -> Iterator[Triple]:
         yield si, GG.heading, Literal(s.heading)
         yield si, GG.order, _int(s.order)
         yield si, GG.level, _int(s.level)
-        yield si, GG.start, _int(s.start)
-        yield si, GG.end, _int(s.end)
+        yield from _span(si, s.start, s.end)
         if s.parent is not None:
             yield si, GG.parentSection, section_iris[s.parent]
 
@@ -80,8 +84,7 @@ def document_triples(doc: Document) -> Iterator[Triple]:
         yield ri, DCTERMS.isPartOf, d
         yield ri, GG.number, _int(r.number)
         yield ri, C4O.hasContent, Literal(doc.raw[r.start:r.end])
-        yield ri, GG.start, _int(r.start)
-        yield ri, GG.end, _int(r.end)
+        yield from _span(ri, r.start, r.end)
         if r.title:
             yield ri, DCTERMS.title, Literal(r.title)
         if r.publisher:
@@ -100,8 +103,7 @@ def document_triples(doc: Document) -> Iterator[Triple]:
         yield ti, PROV.wasQuotedFrom, d
         yield ti, GG.order, _int(st.order)
         yield ti, GG.text, Literal(st.text)
-        yield ti, GG.start, _int(st.start)
-        yield ti, GG.end, _int(st.end)
+        yield from _span(ti, st.start, st.end)
         yield ti, GG.blockKind, Literal(st.block)
         if st.depth:
             yield ti, GG.depth, _int(st.depth)
@@ -121,8 +123,7 @@ def document_triples(doc: Document) -> Iterator[Triple]:
             yield mi, GG.citedBy, ti
             yield mi, C4O.hasContent, Literal(m.content)
             yield mi, GG.number, _int(m.number)
-            yield mi, GG.start, _int(m.start)
-            yield mi, GG.end, _int(m.end)
+            yield from _span(mi, m.start, m.end)
             if m.number in refs:
                 yield mi, C4O.denotes, refs[m.number]
                 if m.number not in cited:
@@ -134,8 +135,7 @@ def document_triples(doc: Document) -> Iterator[Triple]:
         yield fi, RDF.type, GG.PageFurniture
         yield fi, DCTERMS.isPartOf, d
         yield fi, GG.furnitureKind, Literal(f.kind)
-        yield fi, GG.start, _int(f.start)
-        yield fi, GG.end, _int(f.end)
+        yield from _span(fi, f.start, f.end)
 
 
 def _anchor(doc: Document, d: URIRef, body: URIRef, start: int, end: int) -> Iterator[Triple]:
@@ -216,8 +216,7 @@ def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
             yield node, RDF.type, SCHEMA.DoseSchedule
             yield node, GG.drug, s.drug
             yield node, GG.asWritten, Literal(s.as_written)
-            yield node, GG.start, _int(s.start)
-            yield node, GG.end, _int(s.end)
+            yield from _span(node, s.start, s.end)
             yield node, GG.inStatement, ti
             if s.value is not None:
                 yield node, SCHEMA.doseValue, _dec(s.value)
@@ -264,8 +263,7 @@ def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
         yield node, RDF.type, GG.TimingConstraint
         yield node, GG.inStatement, st_iris[t.statement]
         yield node, GG.asWritten, Literal(doc.raw[t.start:t.end])
-        yield node, GG.start, _int(t.start)
-        yield node, GG.end, _int(t.end)
+        yield from _span(node, t.start, t.end)
         yield node, GG.minimumGapDays, _int(t.days)
         for c in t.earlier:
             yield node, GG.earlier, c
@@ -281,8 +279,7 @@ def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
         yield node, RDF.type, GG.Mention
         yield node, GG.concept, m.concept
         yield node, GG.inStatement, ti
-        yield node, GG.start, _int(m.start)
-        yield node, GG.end, _int(m.end)
+        yield from _span(node, m.start, m.end)
         yield node, GG.asWritten, Literal(doc.raw[m.start:m.end])
     for k, criteria in ann.section_criteria.items():
         for c in criteria:
@@ -327,8 +324,7 @@ def _criterion(d: URIRef, c):
     yield node, GG.criterion, c.concept
     yield node, GG.comparator, Literal(c.comparator)
     yield node, GG.asWritten, Literal(c.as_written)
-    yield node, GG.start, _int(c.start)
-    yield node, GG.end, _int(c.end)
+    yield from _span(node, c.start, c.end)
     if c.min_value is not None:
         yield node, GG.minValue, _dec(c.min_value)
     if c.max_value is not None:
