@@ -1,1 +1,52 @@
 """The guidegraph web UI and SPARQL endpoint: a thin Flask layer over the graph library."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from graph.store import Store, default_store_path
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app; ``test_config`` overrides the defaults (STORE, QUERY_TIMEOUT, MAX_ROWS …)."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(
+        STORE=str(default_store_path()),
+        # the SPARQL endpoint's limits: seconds before a query is stopped, rows before it is refused
+        QUERY_TIMEOUT=30.0,
+        MAX_ROWS=10_000,
+    )
+    app.config.from_pyfile("config.py", silent=True)
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.extensions["guidegraph_store"] = Store(app.config["STORE"])
+
+    from . import browse, sparql
+
+    app.register_blueprint(browse.bp)
+    app.register_blueprint(sparql.bp)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        # one handler for every error: JSON for machines (".json" URLs, JSON Accept), HTML for people
+        payload = {"status": error.code, "error": error.name, "message": error.description}
+        if wants_json():
+            return jsonify(payload), error.code
+        return render_template("errors/error.html", **payload), error.code
+
+    return app
+
+
+def store() -> Store:
+    """Return the store the running app reads."""
+    from flask import current_app
+
+    return current_app.extensions["guidegraph_store"]
+
+
+def wants_json() -> bool:
+    """Tell whether the client asked for the JSON twin of a page."""
+    if request.path.endswith(".json") or request.args.get("format") == "json":
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]

@@ -100,6 +100,14 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="only check: exit 1 if guidegraph.owl is stale or HermiT objects")
     p.set_defaults(func=cmd_ontology)
 
+    p = sub.add_parser("serve", help="serve the web UI and the SPARQL endpoint from the store")
+    _store_arg(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--timeout", type=float, default=30.0, help="seconds before a SPARQL query is stopped")
+    p.add_argument("--max-rows", type=int, default=10_000, help="rows a SPARQL result may have before it is refused")
+    p.set_defaults(func=cmd_serve)
+
     p = sub.add_parser("queries", help="list the saved queries")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_queries)
@@ -420,6 +428,19 @@ def cmd_ontology(args) -> int:
         print(f"guidegraph: {c.message or 'unsatisfiable: ' + ', '.join(c.unsatisfiable)}", file=sys.stderr)
         return EXIT_PARTIAL
     return EXIT_PARTIAL if (args.check and stale) else EXIT_OK
+
+
+def cmd_serve(args) -> int:
+    # the web layer is imported only here: the graph library itself never imports Flask
+    from app import create_app
+
+    store = Store(args.store)
+    if not store.exists():
+        raise GuidegraphError(f"no graph in the store at {store.path}: run `guidegraph build` first")
+    app = create_app({"STORE": str(store.path), "QUERY_TIMEOUT": args.timeout, "MAX_ROWS": args.max_rows})
+    print(f"guidegraph: serving {store.path} on http://{args.host}:{args.port}/ (SPARQL at /sparql)", file=sys.stderr)
+    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    return EXIT_OK
 
 
 def cmd_queries(args) -> int:

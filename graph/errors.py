@@ -29,3 +29,15 @@ class StoreError(GuidegraphError):
 
 class QueryError(GuidegraphError):
     """A SPARQL query is malformed, refused or failed."""
+
+
+class QueryRefused(QueryError):
+    """The query asks for something a read-only, offline endpoint does not do (update, SERVICE)."""
+
+
+class QueryTimeout(QueryError):
+    """The query ran longer than the time limit and was stopped."""
+
+
+class ResultTooLarge(QueryError):
+    """The query's result has more rows than the configured cap."""

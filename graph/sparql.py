@@ -14,10 +14,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Literal, URIRef
+from rdflib import Literal, URIRef, Variable
 from rdflib.term import Identifier
 
-from .errors import QueryError
+from .errors import QueryError, QueryRefused, QueryTimeout, ResultTooLarge
 from .namespaces import PREFIXES
 
 DEFAULT_TIMEOUT = 30.0
@@ -25,8 +25,6 @@ RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application
                   "csv": "text/csv", "tsv": "text/tab-separated-values"}
 GRAPH_FORMATS = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
                  "xml": "application/rdf+xml", "trig": "application/trig", "nquads": "application/n-quads"}
-_RDFLIB_GRAPH_FORMAT = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "xml": "xml",
-                        "trig": "trig", "nquads": "nquads"}
 
 # Tokens that must not be read as keywords or variables: comments, IRIs, strings.
 _OPAQUE = re.compile(
@@ -45,6 +43,7 @@ class QueryOutcome:
     body: bytes
     media_type: str
     format: str
+    rows: int | None = None
 
 
 def _skeleton(query: str) -> str:
@@ -57,7 +56,7 @@ def query_form(query: str) -> str:
     skel = _skeleton(query)
     m = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", skel, re.I)
     if _UPDATE_WORDS.search(skel):
-        raise QueryError("updates are refused: this endpoint is read-only (use `guidegraph build` or `load` to change the store)")
+        raise QueryRefused("updates are refused: this endpoint is read-only (use `guidegraph build` or `load` to change the store)")
     if not m:
         raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
     return m.group(1).upper()
@@ -69,7 +68,7 @@ def refuse_hostile(query: str) -> None:
         raise QueryError("query is longer than 200,000 characters")
     skel = _skeleton(query)
     if re.search(r"\bSERVICE\b", skel, re.I):
-        raise QueryError("SERVICE is refused: guidegraph does not send queries to other endpoints")
+        raise QueryRefused("SERVICE is refused: guidegraph does not send queries to other endpoints")
     query_form(query)
 
 
@@ -127,23 +126,71 @@ def bind(query: str, bindings: dict[str, Identifier]) -> tuple[str, dict[str, Id
     return "".join(out), init
 
 
-def _child(conn, store_path: str, query: str, bindings: dict, fmt: str) -> None:
+_RDF_FORMATS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "xml": "RDF_XML", "trig": "TRIG",
+                "nquads": "N_QUADS"}
+DEFAULT_MAX_ROWS = 100_000
+
+
+def _to_rdflib(term):
+    import pyoxigraph as ox
+    from rdflib import BNode
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    return Literal(str(term))
+
+
+def _child(conn, store_path: str, query: str, substitutions: dict, fmt: str, default_graphs: list[str],
+           named_graphs: list[str], max_rows: int, base_iri: str | None) -> None:
+    import itertools
+
+    import pyoxigraph as ox
+    from rdflib.query import Result
+
     try:
         from .store import Store
 
-        ds = Store(store_path).dataset()
-        result = ds.query(query, initBindings=bindings)
-        if result.type == "SELECT" and fmt == "tsv":
-            body = tsv(result)
-        elif result.type == "ASK" and fmt == "tsv":
-            body = b"?_askResult\n" + (b"true\n" if result.askAnswer else b"false\n")
-        elif result.type in ("SELECT", "ASK"):
-            body = result.serialize(format=fmt)
+        db = Store(store_path).oxigraph()
+        options: dict = {"substitutions": {ox.Variable(k): v for k, v in substitutions.items()}, "base_iri": base_iri}
+        if default_graphs:
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        elif not re.search(r"\bFROM\b", _skeleton(query), re.I):
+            options["use_default_graph_as_union"] = True
+        if named_graphs:
+            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        result = db.query(query, **options)
+        if isinstance(result, ox.QueryBoolean):
+            out = Result("ASK")
+            out.askAnswer = bool(result)
+            body = out.serialize(format=fmt) if fmt != "tsv" else b"?_askResult\n" + (b"true\n" if out.askAnswer else b"false\n")
+            conn.send(("ok", "ASK", body, 1))
+        elif isinstance(result, ox.QuerySolutions):
+            names = [v.value for v in result.variables]
+            rows = list(itertools.islice(result, max_rows + 1))
+            if len(rows) > max_rows:
+                conn.send(("too-large", "SELECT", max_rows, None))
+                return
+            out = Result("SELECT")
+            out.vars = [Variable(n) for n in names]
+            out.bindings = [{Variable(n): _to_rdflib(row[i]) for i, n in enumerate(names) if row[i] is not None}
+                            for row in rows]
+            body = tsv(out) if fmt == "tsv" else out.serialize(format=fmt)
+            conn.send(("ok", "SELECT", body, len(rows)))
         else:
-            body = result.graph.serialize(format=_RDFLIB_GRAPH_FORMAT[fmt], encoding="utf-8")
-        conn.send(("ok", result.type, body))
+            triples = list(itertools.islice(result, max_rows + 1))
+            if len(triples) > max_rows:
+                conn.send(("too-large", "CONSTRUCT", max_rows, None))
+                return
+            body = ox.serialize(triples, format=getattr(ox.RdfFormat, _RDF_FORMATS[fmt]))
+            conn.send(("ok", "CONSTRUCT", body, len(triples)))
     except Exception as exc:  # sent to the parent, which raises QueryError
-        conn.send(("error", type(exc).__name__, str(exc)))
+        conn.send(("error", type(exc).__name__, str(exc), None))
     finally:
         conn.close()
 
@@ -153,22 +200,27 @@ def tsv(result) -> bytes:
     from .rdf import term_nt
 
     lines = ["\t".join(f"?{v}" for v in result.vars)]
-    for row in result:
+    for row in result.bindings:
         cells = []
-        for value in row:
-            if value is None:
-                cells.append("")
-            elif isinstance(value, URIRef | Literal):
-                cells.append(term_nt(value).replace("\t", "\\t"))
-            else:
-                cells.append(f"_:{value}")
+        for v in result.vars:
+            value = row.get(v)
+            cells.append("" if value is None else term_nt(value).replace("\t", "\\t"))
         lines.append("\t".join(cells))
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def run_query(store_path: str | Path, query: str, bindings: dict[str, Identifier] | None = None,
-              fmt: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> QueryOutcome:
-    """Run a query on the store at ``store_path`` and return its serialised result."""
+              fmt: str | None = None, timeout: float = DEFAULT_TIMEOUT, default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None, max_rows: int = DEFAULT_MAX_ROWS,
+              base_iri: str | None = None) -> QueryOutcome:
+    """Run a query on the store at ``store_path`` and return its serialised result.
+
+    ``default_graphs`` / ``named_graphs`` are the SPARQL protocol's dataset (an unknown graph
+    is an empty graph); without them the default graph is the union of all graphs. The query
+    runs in a child process that is killed after ``timeout`` seconds; a result of more than
+    ``max_rows`` rows (or triples) is refused rather than cut silently. Relative IRIs in the
+    query resolve against ``base_iri`` (the endpoint's URL).
+    """
     refuse_hostile(query)
     form = query_form(query)
     query, init = bind(query, bindings or {})
@@ -184,15 +236,18 @@ def run_query(store_path: str | Path, query: str, bindings: dict[str, Identifier
         media = GRAPH_FORMATS[fmt]
     prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()
                        if not re.search(r"\bPREFIX\s+" + p + r"\s*:", query, re.I))
+    substitutions = {k: _to_ox(v) for k, v in init.items()}
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, str(store_path), prologue + query, init, fmt), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, str(store_path), prologue + query, substitutions, fmt,
+                                            list(default_graphs or []), list(named_graphs or []), max_rows, base_iri),
+                       daemon=True)
     proc.start()
     child.close()
     try:
         if not parent.poll(timeout):
-            raise QueryError(f"query stopped after {timeout:g} s: it did not finish in time (raise the limit with --timeout)")
-        status, kind, payload = parent.recv()
+            raise QueryTimeout(f"query stopped after {timeout:g} s: it did not finish in time (raise the limit with --timeout)")
+        status, kind, payload, rows = parent.recv()
     except EOFError:
         raise QueryError("query process ended without an answer (out of memory?)") from None
     finally:
@@ -200,9 +255,28 @@ def run_query(store_path: str | Path, query: str, bindings: dict[str, Identifier
             proc.kill()
         proc.join()
         parent.close()
+    if status == "too-large":
+        raise ResultTooLarge(f"the result has more than {payload:,} {'rows' if kind == 'SELECT' else 'triples'}: "
+                             "add LIMIT (and OFFSET to page), or raise the cap")
     if status == "error":
         raise QueryError(_explain(kind, payload, len(prologue.splitlines())))
-    return QueryOutcome(form=kind, body=payload if isinstance(payload, bytes) else payload.encode(), media_type=media, format=fmt)
+    return QueryOutcome(form=kind, body=payload if isinstance(payload, bytes) else payload.encode(), media_type=media,
+                        format=fmt, rows=rows)
+
+
+def _to_ox(term):
+    import pyoxigraph as ox
+    from rdflib import BNode
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if term.language:
+        return ox.Literal(str(term), language=term.language)
+    if term.datatype:
+        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+    return ox.Literal(str(term))
 
 
 def _explain(kind: str, message: str, prologue_lines: int) -> str:

@@ -1,0 +1,156 @@
+"""The web app with Flask's test client: the overview and its JSON twin, errors, the SPARQL endpoint."""
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from app import create_app
+from graph.build import build
+from graph.store import Store
+
+ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+@pytest.fixture(scope="module")
+def app(built_store):
+    return create_app({"STORE": str(built_store.path), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def test_overview_shows_documents_figures_and_findings(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Treating Bone Metastases" in html and "oracle-esophageal-cancer-bone-metastases.txt" in html
+    assert ">377<" in html and "20 dangling" in html and "20 errors" in html
+
+
+def test_overview_has_a_json_twin(client):
+    data = client.get("/index.json").get_json()
+    assert data["totals"]["statements"] == 377
+    assert data["findings"] == {"error": 20, "warning": 5, "info": 32}
+    assert [d["latestDate"] for d in data["documents"]][0] == "2026-02-01"
+    assert client.get("/", headers={"Accept": "application/json"}).get_json() == data
+
+
+def test_unknown_pages_are_404_in_html_and_json(client):
+    assert client.get("/nowhere").status_code == 404
+    missing = client.get("/nowhere.json")
+    assert missing.status_code == 404 and missing.get_json()["error"] == "Not Found"
+
+
+def test_pages_reference_nothing_outside_the_app(client):
+    for path in ("/", "/sparql"):
+        html = client.get(path, headers={"Accept": "text/html"}).get_data(as_text=True)
+        assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html), path
+
+
+def test_document_text_is_escaped(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "x.txt").write_text("Guide <script>alert('x')</script>\n\nDenosumab is recommended.\n")
+    store = Store(tmp_path / "s")
+    build([folder], store, reason=False, check_shapes=False)
+    html = create_app({"STORE": str(store.path)}).test_client().get("/").get_data(as_text=True)
+    assert "<script>alert" not in html and "&lt;script&gt;alert" in html
+
+
+def _ask(client, **kwargs):
+    return client.get("/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s a gg:Statement }", **kwargs}))
+
+
+def test_sparql_get_form_post_and_direct_post(client):
+    assert json.loads(_ask(client).data)["boolean"] is True
+    form = client.post("/sparql", data={"query": "SELECT (COUNT(*) AS ?n) WHERE { ?s a gg:Section }"})
+    assert json.loads(form.data)["results"]["bindings"][0]["n"]["value"] == "75"
+    direct = client.post("/sparql", data="SELECT (COUNT(*) AS ?n) WHERE { ?s a gg:Section }",
+                         content_type="application/sparql-query", headers={"Accept": "text/csv"})
+    assert direct.content_type.startswith("text/csv") and direct.get_data(as_text=True).splitlines()[1] == "75"
+
+
+def test_sparql_content_negotiation_and_format_override(client):
+    query = "SELECT ?s WHERE { ?s a gg:GuidelineDocument }"
+    for accept, media in [("application/sparql-results+xml", "application/sparql-results+xml"),
+                          ("text/tab-separated-values", "text/tab-separated-values"),
+                          ("application/sparql-results+json", "application/sparql-results+json")]:
+        r = client.get("/sparql", query_string={"query": query}, headers={"Accept": accept})
+        assert r.status_code == 200 and r.content_type.startswith(media)
+    r = client.get("/sparql", query_string={"query": query, "format": "csv"}, headers={"Accept": "application/json"})
+    assert r.content_type.startswith("text/csv")
+    construct = "CONSTRUCT { ?d a gg:GuidelineDocument } WHERE { ?d a gg:GuidelineDocument }"
+    for accept, media in [("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json"),
+                          ("application/n-triples", "application/n-triples"), ("application/rdf+xml", "application/rdf+xml")]:
+        r = client.get("/sparql", query_string={"query": construct}, headers={"Accept": accept})
+        assert r.status_code == 200 and r.content_type.startswith(media)
+    assert _ask(client, format="turtle").status_code == 400
+    assert client.get("/sparql", query_string={"query": query}, headers={"Accept": "image/png"}).status_code == 406
+
+
+def test_sparql_dataset_parameters_choose_the_graphs(client):
+    graph = "https://w3id.org/guidegraph/id/graph/document/oracle-breast-cancer-bone-metastasis"
+    r = client.get("/sparql", query_string=[("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s a gg:Statement }"),
+                                            ("default-graph-uri", graph)])
+    assert json.loads(r.data)["results"]["bindings"][0]["n"]["value"] == "39"
+    empty = client.get("/sparql", query_string=[("query", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+                                                ("default-graph-uri", "https://example.org/no-such-graph")])
+    assert json.loads(empty.data)["results"]["bindings"][0]["n"]["value"] == "0"
+
+
+@pytest.mark.parametrize("data,status,message", [
+    ({"update": "DELETE WHERE { ?s ?p ?o }"}, 403, "updates are refused"),
+    ({"query": "INSERT DATA { <urn:a> <urn:b> <urn:c> }"}, 403, "updates are refused"),
+    ({"query": "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }"}, 403, "SERVICE is refused"),
+    ({"query": "SELECT * WHERE { ?s ?p }"}, 400, "syntax error at line 1, column"),
+    ({"format": "json"}, 400, "no query"),
+])
+def test_sparql_refusals_have_their_status_and_message(client, data, status, message):
+    r = client.post("/sparql", data=data)
+    assert r.status_code == status and message in r.get_data(as_text=True)
+
+
+def test_sparql_result_cap_and_time_limit_are_distinct_errors(built_store):
+    client = create_app({"STORE": str(built_store.path), "MAX_ROWS": 10, "QUERY_TIMEOUT": 1}).test_client()
+    big = client.get("/sparql", query_string={"query": "SELECT ?s WHERE { ?s a gg:Statement }"})
+    assert big.status_code == 413 and "more than 10 rows" in big.get_data(as_text=True)
+    slow = client.get("/sparql", query_string={"query": ENDLESS})
+    assert slow.status_code == 503 and "query stopped after 1 s" in slow.get_data(as_text=True)
+
+
+def test_a_slow_query_does_not_stop_the_server_answering_others(built_store):
+    from werkzeug.serving import make_server
+
+    app = create_app({"STORE": str(built_store.path), "QUERY_TIMEOUT": 5})
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_port}/sparql?"
+    try:
+        results = {}
+
+        def run_slow():
+            try:
+                urllib.request.urlopen(base + urllib.parse.urlencode({"query": ENDLESS}), timeout=30)
+            except urllib.error.HTTPError as exc:
+                results["slow"] = exc.code
+
+        slow = threading.Thread(target=run_slow)
+        slow.start()
+        time.sleep(0.5)
+        started = time.monotonic()
+        quick = urllib.request.urlopen(base + urllib.parse.urlencode({"query": "ASK {}"}), timeout=30).read()
+        results["quick_after"] = time.monotonic() - started
+        slow.join()
+        assert json.loads(quick)["boolean"] is True
+        assert results["quick_after"] < 4  # answered while the slow query was still running
+        assert results["slow"] == 503
+    finally:
+        httpd.shutdown()
