@@ -12,10 +12,17 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## make run: install, build the graph of corpus/ into the embedded store, print what it holds
+STORE ?= instance/store
+
+## make run: install, build the graph of corpus/ into the embedded store (when it is missing),
+## then serve the web UI and the SPARQL endpoint on http://127.0.0.1:5000/
 run: $(STAMP)
-	$(BIN)/guidegraph build
-	$(BIN)/guidegraph stats
+	@[ -e $(STORE)/current ] || $(BIN)/guidegraph build --store $(STORE)
+	$(BIN)/guidegraph serve --store $(STORE)
+
+## make build: rebuild the graph of corpus/ (the store of `make run`)
+build: $(STAMP)
+	$(BIN)/guidegraph build --store $(STORE)
 
 ## make test: install, then run the whole test suite
 test: $(STAMP)

@@ -52,3 +52,64 @@ def index():
     if wants_json():
         return jsonify(data)
     return render_template("browse/index.html", **data)
+
+
+def _page(view, template: str, **kwargs):
+    """Render a graph.pages view as HTML, or as its JSON twin; 404 for what the store lacks."""
+    from graph.pages import NotFound
+
+    try:
+        data = view(store(), **kwargs)
+    except NotFound as exc:
+        abort(404, str(exc))
+    if wants_json():
+        return jsonify(data)
+    return render_template(template, **data, segments=segments(data) if "spans" in data else None)
+
+
+def segments(data: dict) -> list[dict]:
+    """Cut a document's raw text at every span boundary; each piece knows what covers it."""
+    import bisect
+
+    raw, spans = data["raw"], data["spans"]
+    cuts = sorted({0, len(raw), *(s["start"] for s in spans), *(s["end"] for s in spans)})
+    pieces = [{"text": raw[a:b], "start": a} for a, b in zip(cuts, cuts[1:])]
+    for s in spans:
+        first, last = bisect.bisect_left(cuts, s["start"]), bisect.bisect_left(cuts, s["end"])
+        for piece in pieces[first:last]:
+            piece.setdefault(s["kind"], s)
+    for piece in pieces:
+        st = piece.get("statement")
+        if st:
+            piece["href"] = f"/document/{data['slug']}/statement/{st['start']}"
+        marker = piece.get("marker")
+        if marker and marker.get("reference"):
+            piece["refHref"] = "#reference-" + str(marker["number"])
+    return pieces
+
+
+@bp.route("/document/<slug>")
+@bp.route("/document/<slug>.json")
+def document(slug: str):
+    """Show a document's raw text with its statements, markers, references, furniture and findings."""
+    from graph.pages import document_view
+
+    return _page(document_view, "browse/document.html", slug=slug)
+
+
+@bp.route("/document/<slug>/statement/<int:start>")
+@bp.route("/document/<slug>/statement/<int:start>.json")
+def statement(slug: str, start: int):
+    """Show a statement's provenance panel."""
+    from graph.pages import statement_view
+
+    return _page(statement_view, "browse/statement.html", slug=slug, start=start)
+
+
+@bp.route("/concept/<name>")
+@bp.route("/concept/<name>.json")
+def concept(name: str):
+    """Show a concept with its hierarchy and every statement about it or a narrower concept."""
+    from graph.pages import concept_view
+
+    return _page(concept_view, "browse/concept.html", name=name)

@@ -154,3 +154,53 @@ def test_a_slow_query_does_not_stop_the_server_answering_others(built_store):
         assert results["slow"] == 503
     finally:
         httpd.shutdown()
+
+
+BREAST = "/document/oracle-breast-cancer-bone-metastasis"
+
+
+def test_document_reader_links_statements_markers_and_shows_dangling_ones(client):
+    html = client.get(BREAST).get_data(as_text=True)
+    assert f'href="{BREAST}/statement/1277"' in html
+    assert 'class="marker dangling"' in html and 'id="reference-4"' in html and 'href="#reference-4"' in html
+    assert 'class="furniture"' in html
+
+
+def test_document_json_twin_spans_quote_the_raw_text(client, corpus_docs):
+    data = client.get(BREAST + ".json").get_json()
+    raw = corpus_docs["oracle-breast-cancer-bone-metastasis"].raw
+    assert data["raw"] == raw
+    kinds = {}
+    for s in data["spans"]:
+        assert raw[s["start"]:s["end"]]
+        kinds[s["kind"]] = kinds.get(s["kind"], 0) + 1
+    assert kinds["statement"] == 39 and kinds["marker"] == 46 and kinds["reference"] == 4
+    assert sum(1 for s in data["spans"] if s.get("dangling")) == 2
+
+
+def test_statement_page_is_the_provenance_panel(client):
+    data = client.get(BREAST + "/statement/1277.json").get_json()
+    assert data["quote"].startswith("Zoledronate 4 mg IV") and data["quote"].endswith("stable disease 1")
+    assert data["section"] == "Immediate Bone-Directed Therapy" and data["modality"] == "consider"
+    assert [m["number"] for m in data["markers"]] == [1]
+    assert {d["frequency"] for d in data["doses"]} == {"every 12 weeks", "monthly"}
+    bma = next(i for i in data["inferred"] if i["object"].endswith("BoneModifyingAgentRecommendation"))
+    assert len(bma["premises"]) == 4
+    assert any(f["check"] == "schedule-conflict" for f in data["findings"])
+    html = client.get(BREAST + "/statement/1277").get_data(as_text=True)
+    assert "The SPARQL behind this panel" in html and "ggv:ZoledronicAcid ⊑ ggv:Bisphosphonate" in html
+
+
+def test_concept_page_groups_statements_by_document(client):
+    data = client.get("/concept/Bisphosphonate.json").get_json()
+    assert {n["label"] for n in data["narrower"]} == {"zoledronic acid", "pamidronate"}
+    assert [b["label"] for b in data["broader"]] == ["bone-modifying agent"]
+    assert set(data["statements"]) == {"acs-treating-bone-metastases.txt", "icliniq-bone-metastasis-therapeutic-approaches.txt",
+                                       "oracle-breast-cancer-bone-metastasis.txt",
+                                       "oracle-esophageal-cancer-bone-metastases.txt", "oracle-osteoblastic-metastases.txt"}
+    assert client.get("/concept/Bisphosphonate").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/document/nope", "/document/nope.json", BREAST + "/statement/5", "/concept/Nope.json"])
+def test_unknown_nodes_are_404(client, path):
+    assert client.get(path).status_code == 404

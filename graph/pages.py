@@ -1,0 +1,215 @@
+"""What each page of the web UI shows, as plain data read from the store with SPARQL.
+
+The web layer renders these dictionaries as HTML or returns them as the pages' JSON twins.
+Each function also returns the SPARQL it ran, so the UI can show how a panel was made.
+"""
+from __future__ import annotations
+
+from rdflib import URIRef
+
+from .errors import GuidegraphError
+from .namespaces import GGV, ID, document_iri
+from .sparql import bind
+
+GG_NS = "https://w3id.org/guidegraph/ontology#"
+
+
+class NotFound(GuidegraphError):
+    """No such document, statement or concept in the store."""
+
+
+def select(store, query: str, **bindings) -> list[dict]:
+    """Run a SELECT on the store's dataset and return rows of plain Python values."""
+    text, init = bind(query, {k: v for k, v in bindings.items()})
+    out = []
+    for row in store.dataset().query(text, initBindings=init):
+        out.append({str(k): (None if v is None else (v.toPython() if hasattr(v, "toPython") else str(v)))
+                    for k, v in row.asdict().items()})
+    return out
+
+
+def local(iri: str) -> str:
+    """Return the part of an IRI after its namespace ("ggv:ZoledronicAcid" → "ZoledronicAcid")."""
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+def page_path(iri: str) -> str | None:
+    """Return the UI path of a node, or None when it has no page."""
+    iri = str(iri)
+    base = str(ID) + "document/"
+    if iri.startswith(base):
+        rest = iri[len(base):].split("/")
+        if len(rest) == 1:
+            return f"/document/{rest[0]}"
+        if len(rest) >= 3 and rest[1] == "statement":
+            return f"/document/{rest[0]}/statement/{rest[2]}"
+        if len(rest) >= 3 and rest[1] in ("reference", "marker", "section", "mention", "dose", "criterion"):
+            return f"/document/{rest[0]}#{rest[1]}-{rest[2]}"
+    if iri.startswith(str(GGV)):
+        return f"/concept/{local(iri)}"
+    return None
+
+
+DOCUMENT_QUERY = """
+SELECT ?title ?publisher ?kind ?file ?raw WHERE {
+  ?doc a gg:GuidelineDocument ; gg:sourceFile ?file ; gg:rawText ?raw .
+  OPTIONAL { ?doc dcterms:title ?title } OPTIONAL { ?doc dcterms:publisher ?publisher }
+  OPTIONAL { ?doc gg:documentKind ?kind }
+}"""
+SPANS_QUERY = """
+SELECT ?node ?kind ?start ?end ?modality ?number ?reference ?furniture WHERE {
+  { ?node a gg:Statement ; dcterms:isPartOf ?doc ; gg:start ?start ; gg:end ?end ; gg:modality ?modality . BIND("statement" AS ?kind) }
+  UNION { ?node a c4o:InTextReferencePointer ; gg:citedBy/dcterms:isPartOf ?doc ; gg:start ?start ; gg:end ?end ;
+          gg:number ?number . OPTIONAL { ?node c4o:denotes ?reference } BIND("marker" AS ?kind) }
+  UNION { ?node a biro:BibliographicReference ; dcterms:isPartOf ?doc ; gg:start ?start ; gg:end ?end ;
+          gg:number ?number . BIND("reference" AS ?kind) }
+  UNION { ?node a gg:PageFurniture ; dcterms:isPartOf ?doc ; gg:start ?start ; gg:end ?end ;
+          gg:furnitureKind ?furniture . BIND("furniture" AS ?kind) }
+  UNION { ?node a gg:Section ; dcterms:isPartOf ?doc ; gg:start ?start ; gg:end ?end . BIND("section" AS ?kind) }
+}"""
+FINDINGS_ABOUT_QUERY = """
+SELECT ?node ?finding ?check ?severity ?message WHERE {
+  GRAPH <https://w3id.org/guidegraph/id/graph/findings> {
+    ?finding gg:involves ?node ; gg:checkName ?check ; gg:severity ?severity ; rdfs:comment ?message .
+  }
+  { ?node dcterms:isPartOf ?doc } UNION { ?node gg:citedBy/dcterms:isPartOf ?doc }
+}"""
+
+
+def document_view(store, slug: str) -> dict:
+    """Return a document with every span of its raw text: statements, markers, references, furniture."""
+    doc = document_iri(slug)
+    found = select(store, DOCUMENT_QUERY, doc=doc)
+    if not found:
+        raise NotFound(f"no document '{slug}' in the store")
+    info = found[0]
+    spans = select(store, SPANS_QUERY, doc=doc)
+    notes = {}
+    for f in select(store, FINDINGS_ABOUT_QUERY, doc=doc):
+        notes.setdefault(f["node"], []).append({k: f[k] for k in ("finding", "check", "severity", "message")})
+    for s in spans:
+        s["findings"] = notes.get(s["node"], [])
+        s["modality"] = local(s["modality"]) if s.get("modality") else None
+        s["dangling"] = s["kind"] == "marker" and not s.get("reference")
+    spans.sort(key=lambda s: (s["start"], -s["end"]))
+    return {"document": str(doc), "slug": slug, "title": info.get("title"), "publisher": info.get("publisher"),
+            "kind": info.get("kind"), "sourceFile": info["file"], "raw": info["raw"], "spans": spans,
+            "sparql": [DOCUMENT_QUERY.strip(), SPANS_QUERY.strip(), FINDINGS_ABOUT_QUERY.strip()]}
+
+
+STATEMENT_QUERY = """
+SELECT ?doc ?file ?title ?text ?start ?end ?modality ?type ?section ?heading ?raw WHERE {
+  ?st a gg:Statement ; dcterms:isPartOf ?doc ; gg:text ?text ; gg:start ?start ; gg:end ?end ; gg:modality ?modality .
+  ?doc gg:sourceFile ?file ; gg:rawText ?raw .
+  OPTIONAL { ?doc dcterms:title ?title }
+  OPTIONAL { ?st a ?type . FILTER(?type IN (gg:Recommendation, gg:Claim)) }
+  OPTIONAL { ?st gg:inSection ?section . ?section gg:heading ?heading }
+}"""
+MARKERS_QUERY = """
+SELECT ?marker ?number ?start ?end ?reference ?refTitle ?refContent WHERE {
+  ?marker gg:citedBy ?st ; gg:number ?number ; gg:start ?start ; gg:end ?end .
+  OPTIONAL { ?marker c4o:denotes ?reference . ?reference c4o:hasContent ?refContent .
+             OPTIONAL { ?reference dcterms:title ?refTitle } }
+} ORDER BY ?start"""
+CONCEPTS_QUERY = """
+SELECT ?concept ?label ?words ?start ?end ?about WHERE {
+  ?m a gg:Mention ; gg:inStatement ?st ; gg:concept ?concept ; gg:asWritten ?words ; gg:start ?start ; gg:end ?end .
+  ?concept skos:prefLabel ?label .
+  OPTIONAL { ?st gg:aboutIntervention ?concept BIND(true AS ?about) }
+} ORDER BY ?start"""
+DOSES_QUERY = """
+SELECT ?schedule ?drug ?drugLabel ?asWritten ?value ?unit ?route ?frequency ?daysMin ?daysMax ?infusion ?fractions WHERE {
+  ?st gg:doseSchedule ?schedule . ?schedule gg:drug ?drug ; gg:asWritten ?asWritten .
+  OPTIONAL { ?drug skos:prefLabel ?drugLabel }
+  OPTIONAL { ?schedule schema:doseValue ?value } OPTIONAL { ?schedule schema:doseUnit ?unit }
+  OPTIONAL { ?schedule gg:route ?route } OPTIONAL { ?schedule schema:frequency ?frequency }
+  OPTIONAL { ?schedule gg:intervalDaysMin ?daysMin ; gg:intervalDaysMax ?daysMax }
+  OPTIONAL { ?schedule gg:infusionMinutes ?infusion } OPTIONAL { ?schedule gg:fractions ?fractions }
+}"""
+POPULATION_QUERY = """
+SELECT DISTINCT ?criterion ?label ?comparator ?min ?max ?unit ?asWritten WHERE {
+  ?st gg:population ?c . ?c gg:criterion ?criterion ; gg:comparator ?comparator ; gg:asWritten ?asWritten .
+  ?criterion skos:prefLabel ?label .
+  OPTIONAL { ?c gg:minValue ?min } OPTIONAL { ?c gg:maxValue ?max } OPTIONAL { ?c gg:unit ?unit }
+}"""
+RELATED_QUERY = """
+SELECT ?finding ?check ?severity ?message ?other ?otherText ?otherFile WHERE {
+  GRAPH <https://w3id.org/guidegraph/id/graph/findings> {
+    ?finding gg:involves ?st ; gg:checkName ?check ; gg:severity ?severity ; rdfs:comment ?message .
+    OPTIONAL { ?finding gg:involves ?other . FILTER(?other != ?st) }
+  }
+  OPTIONAL { ?other gg:text ?otherText ; dcterms:isPartOf/gg:sourceFile ?otherFile }
+}"""
+
+
+def statement_view(store, slug: str, start: int, context: int = 160) -> dict:
+    """Return the provenance panel of a statement: where it is, what it cites, says and implies."""
+    from .reason import explanations
+
+    st = URIRef(f"{document_iri(slug)}/statement/{start}")
+    found = select(store, STATEMENT_QUERY, st=st)
+    if not found:
+        raise NotFound(f"no statement at offset {start} of '{slug}'")
+    row = found[0]
+    raw = row.pop("raw")
+    s, e = row["start"], row["end"]
+    related: dict[str, dict] = {}
+    for r in select(store, RELATED_QUERY, st=st):
+        item = related.setdefault(r["finding"], {k: r[k] for k in ("finding", "check", "severity", "message")} | {"others": []})
+        if r.get("other") and r.get("otherText"):
+            item["others"].append({"statement": r["other"], "text": r["otherText"], "sourceFile": r["otherFile"],
+                                   "path": page_path(r["other"])})
+    return {
+        "statement": str(st), "slug": slug, "document": row["doc"], "sourceFile": row["file"], "title": row["title"],
+        "text": row["text"], "start": s, "end": e, "quote": raw[s:e],
+        "before": raw[max(0, s - context):s], "after": raw[e:e + context],
+        "modality": local(row["modality"]), "type": local(row["type"]) if row.get("type") else None,
+        "section": row.get("heading"), "documentPath": f"/document/{slug}",
+        "markers": [m | {"dangling": m.get("reference") is None} for m in select(store, MARKERS_QUERY, st=st)],
+        "concepts": select(store, CONCEPTS_QUERY, st=st),
+        "doses": select(store, DOSES_QUERY, st=st),
+        "population": select(store, POPULATION_QUERY, st=st),
+        "inferred": explanations(store, str(st)),
+        "findings": list(related.values()),
+        "sparql": [STATEMENT_QUERY.strip(), MARKERS_QUERY.strip(), CONCEPTS_QUERY.strip(), DOSES_QUERY.strip(),
+                   POPULATION_QUERY.strip(), RELATED_QUERY.strip()],
+    }
+
+
+CONCEPT_QUERY = """
+SELECT ?label ?definition (GROUP_CONCAT(DISTINCT ?alt; separator="|") AS ?alts) WHERE {
+  ?concept skos:prefLabel ?label . OPTIONAL { ?concept skos:definition ?definition }
+  OPTIONAL { ?concept skos:altLabel ?alt }
+} GROUP BY ?label ?definition"""
+BROADER_QUERY = "SELECT ?other ?label ?direction WHERE { { ?concept skos:broader ?other BIND(\"broader\" AS ?direction) } UNION { ?other skos:broader ?concept BIND(\"narrower\" AS ?direction) } ?other skos:prefLabel ?label } ORDER BY ?direction ?label"
+ABOUT_QUERY = """
+SELECT ?st ?text ?modality ?file ?words WHERE {
+  ?mentioned rdfs:subClassOf* ?concept .
+  ?m a gg:Mention ; gg:concept ?mentioned ; gg:inStatement ?st ; gg:asWritten ?words .
+  ?st gg:text ?text ; gg:modality ?modality ; dcterms:isPartOf/gg:sourceFile ?file ; gg:start ?start .
+} ORDER BY ?file ?start"""
+
+
+def concept_view(store, name: str) -> dict:
+    """Return a concept: labels, definition, broader and narrower concepts, statements about it by document."""
+    concept = URIRef(str(GGV) + name)
+    found = select(store, CONCEPT_QUERY, concept=concept)
+    if not found or found[0].get("label") is None:
+        raise NotFound(f"no concept '{name}' in the vocabulary")
+    info = found[0]
+    by_doc: dict[str, dict] = {}
+    for r in select(store, ABOUT_QUERY, concept=concept):
+        entry = by_doc.setdefault(r["file"], {})
+        item = entry.setdefault(r["st"], {"statement": r["st"], "text": r["text"], "modality": local(r["modality"]),
+                                          "path": page_path(r["st"]), "words": []})
+        if r["words"] not in item["words"]:
+            item["words"].append(r["words"])
+    related = select(store, BROADER_QUERY, concept=concept)
+    return {
+        "concept": str(concept), "name": name, "label": info["label"], "definition": info.get("definition"),
+        "altLabels": sorted(a for a in (info.get("alts") or "").split("|") if a),
+        "broader": [r | {"path": page_path(r["other"])} for r in related if r["direction"] == "broader"],
+        "narrower": [r | {"path": page_path(r["other"])} for r in related if r["direction"] == "narrower"],
+        "statements": {file: list(items.values()) for file, items in sorted(by_doc.items())},
+        "sparql": [CONCEPT_QUERY.strip(), BROADER_QUERY, ABOUT_QUERY.strip()],
+    }
