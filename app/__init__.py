@@ -15,15 +15,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         # the SPARQL endpoint's limits: seconds before a query is stopped, rows before it is refused
         QUERY_TIMEOUT=30.0,
         MAX_ROWS=10_000,
+        # the graph explorer: neighbours shown per node, nodes in all
+        LINK_CAP=25,
+        MAX_NODES=300,
     )
     app.config.from_pyfile("config.py", silent=True)
     if test_config:
         app.config.from_mapping(test_config)
     app.extensions["guidegraph_store"] = Store(app.config["STORE"])
 
-    from . import browse, sparql
+    from . import browse, explore, sparql
 
     app.register_blueprint(browse.bp)
+    app.register_blueprint(explore.bp)
     app.register_blueprint(sparql.bp)
 
     @app.errorhandler(HTTPException)

@@ -204,3 +204,24 @@ def test_concept_page_groups_statements_by_document(client):
 @pytest.mark.parametrize("path", ["/document/nope", "/document/nope.json", BREAST + "/statement/5", "/concept/Nope.json"])
 def test_unknown_nodes_are_404(client, path):
     assert client.get(path).status_code == 404
+
+
+def test_explorer_starts_from_a_node_with_capped_neighbours(client):
+    data = client.get("/explore.json").get_json()
+    assert data["center"].endswith("oracle-esophageal-cancer-bone-metastases")
+    assert len(data["nodes"]) == 1 + 25 and data["truncated"] is True and data["neighbours"] > 25
+    assert {e["arrows"] for e in data["edges"]} == {"to"}
+    html = client.get("/explore").get_data(as_text=True)
+    assert "vendor/vis-network-9.1.2.min.js" in html and "showing 25 of" in html
+
+
+def test_explorer_expands_a_node_by_graph_and_type_and_enforces_the_total_cap(client):
+    statement = "https://w3id.org/guidegraph/id/document/oracle-breast-cancer-bone-metastasis/statement/1277"
+    inferred = client.get("/explore/expand.json", query_string={"node": statement, "graph": "inferred"}).get_json()
+    assert inferred["nodes"] and all(e["graph"] == "inferred" for e in inferred["edges"])
+    concepts = client.get("/explore/expand.json", query_string={"node": statement, "kind": "concept"}).get_json()
+    assert {n["kind"] for n in concepts["nodes"]} == {"concept"}
+    full = client.get("/explore/expand.json", query_string={"node": statement, "have": 300}).get_json()
+    assert full["nodes"] == [] and "at most 300 nodes" in full["message"]
+    assert client.get("/explore/expand.json").status_code == 400
+    assert client.get("/explore?node=https://example.org/unknown").status_code == 404

@@ -1,0 +1,108 @@
+"""The neighbourhood of a node, for the graph explorer: capped, filtered, labelled.
+
+``neighbours`` returns the nodes linked to one node (in either direction) through IRIs, in the
+chosen named graphs (asserted document graphs and the vocabulary, the inferred graph, the
+findings graph), at most ``link_cap`` of them, saying when it had to leave some out.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from .pages import local, page_path, select
+
+GRAPH_GROUPS = {
+    "asserted": ("https://w3id.org/guidegraph/id/graph/document/", "https://w3id.org/guidegraph/id/graph/vocabulary"),
+    "inferred": ("https://w3id.org/guidegraph/id/graph/inferred",),
+    "findings": ("https://w3id.org/guidegraph/id/graph/findings",),
+}
+KINDS = {
+    "https://w3id.org/guidegraph/ontology#GuidelineDocument": "document",
+    "https://w3id.org/guidegraph/ontology#Section": "section",
+    "https://w3id.org/guidegraph/ontology#Statement": "statement",
+    "https://w3id.org/guidegraph/ontology#Recommendation": "statement",
+    "https://w3id.org/guidegraph/ontology#Claim": "statement",
+    "http://purl.org/spar/c4o/InTextReferencePointer": "marker",
+    "http://purl.org/spar/biro/BibliographicReference": "reference",
+    "http://www.w3.org/2004/02/skos/core#Concept": "concept",
+    "https://w3id.org/guidegraph/ontology#Finding": "finding",
+    "https://w3id.org/guidegraph/ontology#Mention": "mention",
+    "https://w3id.org/guidegraph/ontology#PathwayStep": "step",
+    "https://w3id.org/guidegraph/ontology#Pathway": "pathway",
+    "http://schema.org/DoseSchedule": "dose",
+    "https://schema.org/DoseSchedule": "dose",
+    "https://w3id.org/guidegraph/ontology#PopulationCriterion": "criterion",
+    "http://www.w3.org/ns/oa#Annotation": "anchor",
+}
+# shown first when a node has more neighbours than the cap
+_PRIORITY = ["document", "section", "statement", "concept", "reference", "finding", "pathway", "step", "marker",
+             "dose", "criterion", "mention", "anchor", "node"]
+
+NEIGHBOURS_QUERY = """
+SELECT ?other ?p ?direction ?g WHERE {
+  { GRAPH ?g { ?node ?p ?other } BIND("out" AS ?direction) }
+  UNION { GRAPH ?g { ?other ?p ?node } BIND("in" AS ?direction) }
+  FILTER(isIRI(?other) && ?p != rdf:type && ?p != oa:hasSource && ?other != ?node)
+}"""
+LABELS_QUERY = """
+SELECT ?n (SAMPLE(?t) AS ?type) (SAMPLE(?l) AS ?label) WHERE {
+  VALUES ?n { %s }
+  OPTIONAL { ?n a ?t }
+  OPTIONAL { { ?n gg:text ?l } UNION { ?n dcterms:title ?l } UNION { ?n skos:prefLabel ?l } UNION { ?n gg:heading ?l }
+             UNION { ?n rdfs:label ?l } UNION { ?n gg:asWritten ?l } UNION { ?n rdfs:comment ?l } }
+} GROUP BY ?n"""
+
+
+@dataclass
+class Neighbourhood:
+    """Nodes and edges around one node, and whether some were left out."""
+
+    nodes: list[dict] = field(default_factory=list)
+    edges: list[dict] = field(default_factory=list)
+    truncated: bool = False
+    total: int = 0
+
+
+def describe(store, iris: list[str]) -> dict[str, dict]:
+    """Return the kind, label and page of each node."""
+    out: dict[str, dict] = {}
+    for chunk in range(0, len(iris), 200):
+        part = iris[chunk:chunk + 200]
+        # the IRIs go in as <…> terms of a VALUES block; they come from the store, not from a user
+        values = " ".join(URIRef(i).n3() for i in part)
+        for r in select(store, LABELS_QUERY % values):
+            kinds = [KINDS.get(str(r.get("type")), None)]
+            kind = next((k for k in kinds if k), "node")
+            label = str(r.get("label") or local(r["n"]))
+            out[r["n"]] = {"id": r["n"], "kind": kind, "label": label if len(label) <= 60 else label[:57] + "…",
+                           "title": label, "path": page_path(r["n"])}
+    for i in iris:
+        out.setdefault(i, {"id": i, "kind": "node", "label": local(i), "title": i, "path": page_path(i)})
+    return out
+
+
+def neighbours(store, iri: str, graphs: tuple[str, ...] = ("asserted",), kinds: set[str] | None = None,
+               link_cap: int = 25) -> Neighbourhood:
+    """Return up to ``link_cap`` neighbours of a node in the chosen graph groups, of the chosen kinds."""
+    prefixes = tuple(p for g in graphs for p in GRAPH_GROUPS.get(g, ()))
+    rows = [r for r in select(store, NEIGHBOURS_QUERY, node=URIRef(iri)) if str(r["g"]).startswith(prefixes)]
+    info = describe(store, sorted({r["other"] for r in rows}))
+    if kinds:
+        rows = [r for r in rows if info[r["other"]]["kind"] in kinds]
+    order = {k: i for i, k in enumerate(_PRIORITY)}
+    others = sorted({r["other"] for r in rows}, key=lambda o: (order.get(info[o]["kind"], 99), info[o]["label"]))
+    kept = set(others[:link_cap])
+    result = Neighbourhood(truncated=len(others) > link_cap, total=len(others))
+    result.nodes = [info[o] for o in others[:link_cap]]
+    seen = set()
+    for r in rows:
+        if r["other"] not in kept:
+            continue
+        src, dst = (iri, r["other"]) if r["direction"] == "out" else (r["other"], iri)
+        key = (src, dst, r["p"])
+        if key not in seen:
+            seen.add(key)
+            result.edges.append({"from": src, "to": dst, "label": local(r["p"]), "title": r["p"],
+                                 "graph": local(r["g"])})
+    return result
