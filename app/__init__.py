@@ -24,10 +24,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.extensions["guidegraph_store"] = Store(app.config["STORE"])
 
-    from . import browse, explore, sparql
+    from . import browse, explore, pathways, sparql
 
     app.register_blueprint(browse.bp)
     app.register_blueprint(explore.bp)
+    app.register_blueprint(pathways.bp)
     app.register_blueprint(sparql.bp)
 
     @app.errorhandler(HTTPException)

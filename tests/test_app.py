@@ -225,3 +225,28 @@ def test_explorer_expands_a_node_by_graph_and_type_and_enforces_the_total_cap(cl
     assert full["nodes"] == [] and "at most 300 nodes" in full["message"]
     assert client.get("/explore/expand.json").status_code == 400
     assert client.get("/explore?node=https://example.org/unknown").status_code == 404
+
+
+def test_pathways_for_a_situation(client):
+    esophageal = "https://w3id.org/guidegraph/vocabulary#EsophagealCancer"
+    data = client.get("/pathways.json", query_string={"PerformanceStatus": "1", "cancer": esophageal}).get_json()
+    (good,) = data["pathways"]
+    assert good["label"] == "Good performance status (ECOG 0-2)" and [c["met"] for c in good["conditions"]] == [True]
+    assert [s["number"] for s in good["steps"]] == [1, 2, 3, 4]
+    assert good["steps"][1]["text"] == "Add zoledronic acid 4 mg IV every 3-4 weeks"
+    labels = {n["label"] for n in good["drawing"]["nodes"]}
+    assert "zoledronic acid" in labels and "Good performance status (ECOG 0-2)" in labels
+    poor = client.get("/pathways.json", query_string={"PerformanceStatus": "3", "cancer": esophageal}).get_json()
+    assert [p["label"] for p in poor["pathways"]] == ["Poor performance status (ECOG 3-4)"]
+    her2 = client.get("/pathways.json", query_string={"status": "https://w3id.org/guidegraph/vocabulary#HER2PositiveBreastCancer"}).get_json()
+    assert her2["pathways"][0]["label"] == "HER2-Positive Disease"
+    assert client.get("/pathways", query_string={"PerformanceStatus": "abc"}).status_code == 400
+    assert "vendor/vis-network-9.1.2.min.js" in client.get("/pathways").get_data(as_text=True)
+
+
+def test_path_between_two_concepts_goes_through_statements(client):
+    data = client.get("/pathways/path.json", query_string={"from": "SpinalInstability", "to": "Surgery"}).get_json()
+    kinds = [n["kind"] for n in data["path"]]
+    assert kinds[0] == kinds[-1] == "concept" and "statement" in kinds
+    assert data["path"][0]["label"] == "spinal instability" and data["path"][-1]["label"] == "surgery"
+    assert client.get("/pathways/path.json", query_string={"from": "Nope", "to": "Surgery"}).get_json()["path"] == []

@@ -1,0 +1,63 @@
+"""Pathways: the ordered steps the documents recommend for a patient situation, drawn with networkx and pyvis."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, jsonify, render_template, request
+
+from graph.pathview import (NUMERIC, cancer_choices, concept_choices, concept_path, pathway_graph, pathways_for,
+                            status_choices)
+
+from . import store, wants_json
+
+bp = Blueprint("pathways", __name__)
+COLOURS = {"situation": "#2c7a7b", "step": "#e3a33b", "intervention": "#4f9a6a"}
+
+
+def _situation() -> dict:
+    situation: dict = {"cancer": request.args.get("cancer") or None, "status": request.args.getlist("status")}
+    for name in NUMERIC:
+        value = request.args.get(name)
+        if value not in (None, ""):
+            try:
+                situation[name] = float(value)
+            except ValueError:
+                abort(400, f"{NUMERIC[name]} must be a number, not {value!r}")
+    return situation
+
+
+def _drawing(graph) -> dict:
+    """Turn a networkx pathway into vis-network data with pyvis (directed, top to bottom)."""
+    from pyvis.network import Network
+
+    net = Network(directed=True)
+    for node, attrs in graph.nodes(data=True):
+        net.add_node(node, label=attrs["label"][:70], title=attrs["label"], color=COLOURS[attrs["kind"]],
+                     shape="box", level=attrs["level"] * 2 + (1 if attrs["kind"] == "intervention" else 0),
+                     path=attrs.get("path") or "")
+    for a, b, attrs in graph.edges(data=True):
+        net.add_edge(a, b, label=attrs.get("label", ""), arrows="to")
+    return {"nodes": net.nodes, "edges": net.edges}
+
+
+@bp.route("/pathways")
+@bp.route("/pathways.json")
+def page():
+    """Show the pathways that fit the chosen patient situation."""
+    situation = _situation()
+    found = pathways_for(store(), situation)
+    for p in found:
+        p["drawing"] = _drawing(pathway_graph(store(), p))
+    if wants_json():
+        return jsonify({"situation": situation, "pathways": found})
+    return render_template("pathways/page.html", situation=situation, pathways=found, numeric=NUMERIC,
+                           cancers=cancer_choices(store()), statuses=status_choices(store()))
+
+
+@bp.route("/pathways/path")
+@bp.route("/pathways/path.json")
+def path():
+    """Show how two concepts connect through the statements that mention them."""
+    start, goal = request.args.get("from", "SpinalInstability"), request.args.get("to", "Surgery")
+    chain = concept_path(store(), start, goal)
+    if wants_json():
+        return jsonify({"from": start, "to": goal, "path": chain})
+    return render_template("pathways/path.html", start=start, goal=goal, chain=chain, concepts=concept_choices(store()))
