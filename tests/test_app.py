@@ -250,3 +250,18 @@ def test_path_between_two_concepts_goes_through_statements(client):
     assert kinds[0] == kinds[-1] == "concept" and "statement" in kinds
     assert data["path"][0]["label"] == "spinal instability" and data["path"][-1]["label"] == "surgery"
     assert client.get("/pathways/path.json", query_string={"from": "Nope", "to": "Surgery"}).get_json()["path"] == []
+
+
+def test_checks_report_filters_and_links_to_statements(client):
+    data = client.get("/checks.json").get_json()
+    assert data["counts"] == {"error": 20, "warning": 5, "info": 32}
+    assert len(data["shacl"]) == 5 and all(r["conforms"] for r in data["shacl"])
+    warnings = client.get("/checks.json", query_string={"severity": "warning"}).get_json()
+    assert warnings["counts"] == {"error": 20, "warning": 5, "info": 0}
+    conflict = client.get("/checks.json", query_string={"check": "schedule-conflict"}).get_json()["findings"]
+    assert [i["path"] for i in conflict[0]["involves"]] == [
+        "/document/oracle-breast-cancer-bone-metastasis/statement/1277",
+        "/document/oracle-esophageal-cancer-bone-metastases/statement/1801"]
+    acs = client.get("/checks.json", query_string={"document": "acs-treating-bone-metastases.txt"}).get_json()
+    assert acs["counts"]["warning"] == 3  # stale source and the two poor-effect tensions
+    assert "schedule-conflict" in client.get("/checks").get_data(as_text=True)

@@ -1,0 +1,48 @@
+"""The checks report: the build's findings, filterable, each linked to its statements; the SHACL report."""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, render_template, request
+
+from graph.checks import SEVERITIES, findings
+from graph.pages import page_path, select
+
+from . import store, wants_json
+
+bp = Blueprint("checks", __name__)
+
+SHACL_QUERY = """
+SELECT ?graph ?conforms (COUNT(?result) AS ?results) WHERE {
+  GRAPH <https://w3id.org/guidegraph/id/graph/validation> {
+    ?report a sh:ValidationReport ; sh:conforms ?conforms . OPTIONAL { ?report gg:validatedGraph ?graph }
+    OPTIONAL { ?report sh:result ?result }
+  }
+} GROUP BY ?graph ?conforms ORDER BY ?graph"""
+
+
+@bp.route("/checks")
+@bp.route("/checks.json")
+def report():
+    """Show the findings, filtered by check, severity and document."""
+    found = findings(store())
+    checks = sorted({f.check for f in found})
+    files = sorted({i.source_file for f in found for i in f.involves if i.source_file})
+    wanted_checks = set(request.args.getlist("check")) - {""}
+    severity = request.args.get("severity") or None
+    document = request.args.get("document") or None
+    shown = [f for f in found
+             if (not wanted_checks or f.check in wanted_checks)
+             and (not severity or SEVERITIES.index(f.severity) <= SEVERITIES.index(severity))
+             and (not document or any(i.source_file == document for i in f.involves))]
+    items = []
+    for f in shown:
+        item = f.as_dict()
+        for i in item["involves"]:
+            i["path"] = page_path(i["iri"])
+        items.append(item)
+    shacl = select(store(), SHACL_QUERY)
+    counts = {s: sum(1 for f in shown if f.severity == s) for s in SEVERITIES}
+    data = {"counts": counts, "filters": {"check": sorted(wanted_checks), "severity": severity, "document": document},
+            "findings": items, "shacl": shacl}
+    if wants_json():
+        return jsonify(data)
+    return render_template("checks/report.html", **data, checks=checks, files=files, severities=SEVERITIES)
