@@ -24,10 +24,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     app.extensions["guidegraph_store"] = Store(app.config["STORE"])
 
-    from . import browse, checks, explore, pathways, sparql
+    from . import browse, checks, console, explore, pathways, sparql
 
     app.register_blueprint(browse.bp)
     app.register_blueprint(checks.bp)
+    app.register_blueprint(console.bp)
     app.register_blueprint(explore.bp)
     app.register_blueprint(pathways.bp)
     app.register_blueprint(sparql.bp)

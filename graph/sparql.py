@@ -44,6 +44,7 @@ class QueryOutcome:
     media_type: str
     format: str
     rows: int | None = None
+    truncated: bool = False
 
 
 def _skeleton(query: str) -> str:
@@ -147,7 +148,7 @@ def _to_rdflib(term):
 
 
 def _child(conn, store_path: str, query: str, substitutions: dict, fmt: str, default_graphs: list[str],
-           named_graphs: list[str], max_rows: int, base_iri: str | None) -> None:
+           named_graphs: list[str], max_rows: int, base_iri: str | None, truncate: bool = False) -> None:
     import itertools
 
     import pyoxigraph as ox
@@ -169,26 +170,30 @@ def _child(conn, store_path: str, query: str, substitutions: dict, fmt: str, def
             out = Result("ASK")
             out.askAnswer = bool(result)
             body = out.serialize(format=fmt) if fmt != "tsv" else b"?_askResult\n" + (b"true\n" if out.askAnswer else b"false\n")
-            conn.send(("ok", "ASK", body, 1))
+            conn.send(("ok", "ASK", body, (1, False)))
         elif isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
             rows = list(itertools.islice(result, max_rows + 1))
-            if len(rows) > max_rows:
+            cut = len(rows) > max_rows
+            if cut and not truncate:
                 conn.send(("too-large", "SELECT", max_rows, None))
                 return
+            rows = rows[:max_rows]
             out = Result("SELECT")
             out.vars = [Variable(n) for n in names]
             out.bindings = [{Variable(n): _to_rdflib(row[i]) for i, n in enumerate(names) if row[i] is not None}
                             for row in rows]
             body = tsv(out) if fmt == "tsv" else out.serialize(format=fmt)
-            conn.send(("ok", "SELECT", body, len(rows)))
+            conn.send(("ok", "SELECT", body, (len(rows), cut)))
         else:
             triples = list(itertools.islice(result, max_rows + 1))
-            if len(triples) > max_rows:
+            cut = len(triples) > max_rows
+            if cut and not truncate:
                 conn.send(("too-large", "CONSTRUCT", max_rows, None))
                 return
+            triples = triples[:max_rows]
             body = ox.serialize(triples, format=getattr(ox.RdfFormat, _RDF_FORMATS[fmt]))
-            conn.send(("ok", "CONSTRUCT", body, len(triples)))
+            conn.send(("ok", "CONSTRUCT", body, (len(triples), cut)))
     except Exception as exc:  # sent to the parent, which raises QueryError
         conn.send(("error", type(exc).__name__, str(exc), None))
     finally:
@@ -212,14 +217,15 @@ def tsv(result) -> bytes:
 def run_query(store_path: str | Path, query: str, bindings: dict[str, Identifier] | None = None,
               fmt: str | None = None, timeout: float = DEFAULT_TIMEOUT, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None, max_rows: int = DEFAULT_MAX_ROWS,
-              base_iri: str | None = None) -> QueryOutcome:
+              base_iri: str | None = None, truncate: bool = False) -> QueryOutcome:
     """Run a query on the store at ``store_path`` and return its serialised result.
 
     ``default_graphs`` / ``named_graphs`` are the SPARQL protocol's dataset (an unknown graph
     is an empty graph); without them the default graph is the union of all graphs. The query
     runs in a child process that is killed after ``timeout`` seconds; a result of more than
     ``max_rows`` rows (or triples) is refused rather than cut silently. Relative IRIs in the
-    query resolve against ``base_iri`` (the endpoint's URL).
+    query resolve against ``base_iri`` (the endpoint's URL). With ``truncate`` a larger result is
+    cut to ``max_rows`` and the outcome says so (the console shows a "truncated" flag).
     """
     refuse_hostile(query)
     form = query_form(query)
@@ -240,7 +246,8 @@ def run_query(store_path: str | Path, query: str, bindings: dict[str, Identifier
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_child, args=(child, str(store_path), prologue + query, substitutions, fmt,
-                                            list(default_graphs or []), list(named_graphs or []), max_rows, base_iri),
+                                            list(default_graphs or []), list(named_graphs or []), max_rows, base_iri,
+                                            truncate),
                        daemon=True)
     proc.start()
     child.close()
@@ -260,8 +267,9 @@ def run_query(store_path: str | Path, query: str, bindings: dict[str, Identifier
                              "add LIMIT (and OFFSET to page), or raise the cap")
     if status == "error":
         raise QueryError(_explain(kind, payload, len(prologue.splitlines())))
+    count, cut = rows
     return QueryOutcome(form=kind, body=payload if isinstance(payload, bytes) else payload.encode(), media_type=media,
-                        format=fmt, rows=rows)
+                        format=fmt, rows=count, truncated=cut)
 
 
 def _to_ox(term):

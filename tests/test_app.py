@@ -265,3 +265,25 @@ def test_checks_report_filters_and_links_to_statements(client):
     acs = client.get("/checks.json", query_string={"document": "acs-treating-bone-metastases.txt"}).get_json()
     assert acs["counts"]["warning"] == 3  # stale source and the two poor-effect tensions
     assert "schedule-conflict" in client.get("/checks").get_data(as_text=True)
+
+
+def test_console_runs_saved_queries_with_parameters_and_pages_results(client):
+    dangling = client.get("/query.json", query_string={"saved": "dangling-markers"}).get_json()
+    assert dangling["total"] == 20 and dangling["truncated"] is False and dangling["columns"][0] == "document"
+    assert dangling["rows"][0][0]["href"].startswith("/document/")
+    cites = client.get("/query.json", query_string={
+        "saved": "document-citations",
+        "document": "https://w3id.org/guidegraph/id/document/oracle-breast-cancer-bone-metastasis"}).get_json()
+    assert cites["total"] == 4 and cites["share"].startswith("/query?saved=document-citations&document=")
+    second = client.get("/query.json", query_string={"query": "SELECT ?s WHERE { ?s a gg:Statement }", "page": 2}).get_json()
+    assert second["total"] == 377 and len(second["rows"]) == 50
+    assert second["downloads"]["csv"].startswith("/sparql?query=")
+    everything = client.get("/query.json", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o }"}).get_json()
+    assert everything["truncated"] is True and everything["total"] == 5000
+
+
+def test_console_shows_errors_with_their_position(client):
+    bad = client.get("/query.json", query_string={"query": "SELECT * WHERE { ?s ?p }"}).get_json()
+    assert bad["error"].startswith("syntax error at line 1, column")
+    html = client.get("/query", query_string={"query": "SELECT * WHERE { ?s ?p }"}).get_data(as_text=True)
+    assert 'class="error"' in html

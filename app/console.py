@@ -1,0 +1,75 @@
+"""The SPARQL console: an editor, the saved queries as forms, results as a linked table, paged."""
+from __future__ import annotations
+
+import json
+import time
+from urllib.parse import urlencode
+
+from flask import Blueprint, jsonify, render_template, request
+
+from graph.errors import QueryError
+from graph.pages import page_path
+from graph.queries import load_queries
+
+from . import store, wants_json
+
+bp = Blueprint("console", __name__)
+PAGE_SIZE = 50
+CONSOLE_MAX_ROWS = 5_000
+DEFAULT_QUERY = """SELECT ?document ?title ?kind WHERE {
+  ?document a gg:GuidelineDocument ; dcterms:title ?title ; gg:documentKind ?kind .
+}"""
+
+
+def _cell(value: dict | None) -> dict:
+    if value is None:
+        return {"text": ""}
+    text = value["value"]
+    return {"text": text, "href": page_path(text) if value["type"] == "uri" else None, "type": value["type"]}
+
+
+@bp.route("/query")
+@bp.route("/query.json")
+def console():
+    """Run a query (typed, or a saved one with its parameters) and show one page of its results."""
+    from graph.sparql import run_query
+
+    saved = load_queries()
+    name = request.args.get("saved")
+    text = request.args.get("query")
+    chosen = saved.get(name) if name else None
+    values = {p.name: request.args.get(p.name, p.example or "") for p in chosen.params} if chosen else {}
+    if chosen and not text:
+        text = chosen.text
+    text = text or DEFAULT_QUERY
+    try:
+        page = max(1, int(request.args.get("page", "1")))
+    except ValueError:
+        page = 1
+    result = {"query": text, "saved": name, "values": values, "page": page, "pageSize": PAGE_SIZE}
+    started = time.perf_counter()
+    try:
+        bindings = chosen.bindings(values) if chosen else {}
+        outcome = run_query(store().path, text, bindings, fmt="json", max_rows=CONSOLE_MAX_ROWS, truncate=True,
+                            timeout=30)
+        result["seconds"] = round(time.perf_counter() - started, 3)
+        result["truncated"] = outcome.truncated
+        if outcome.form in ("SELECT", "ASK"):
+            data = json.loads(outcome.body)
+            if "boolean" in data:
+                result.update(form="ASK", boolean=data["boolean"], rows=[], columns=[])
+            else:
+                columns = data["head"]["vars"]
+                rows = data["results"]["bindings"]
+                result.update(form="SELECT", columns=columns, total=len(rows),
+                              rows=[[_cell(r.get(c)) for c in columns] for r in rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]])
+        else:
+            result.update(form=outcome.form, columns=[], rows=[], rdf=outcome.body.decode("utf-8"))
+        result["downloads"] = {fmt: "/sparql?" + urlencode({"query": text, "format": fmt})
+                               for fmt in ("csv", "json")} if not chosen or not chosen.params else {}
+    except QueryError as exc:
+        result["error"] = str(exc)
+    result["share"] = "/query?" + urlencode({"saved": name, **values} if chosen else {"query": text})
+    if wants_json():
+        return jsonify(result)
+    return render_template("console/page.html", saved=saved, saved_name=name, **{k: v for k, v in result.items() if k != "saved"})
