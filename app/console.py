@@ -46,7 +46,7 @@ def console():
         page = max(1, int(request.args.get("page", "1")))
     except ValueError:
         page = 1
-    result = {"query": text, "saved": name, "values": values, "page": page, "pageSize": PAGE_SIZE}
+    result = {"query": text, "saved": name, "values": values, "page": page, "pageSize": PAGE_SIZE, "downloads": {}}
     started = time.perf_counter()
     try:
         bindings = chosen.bindings(values) if chosen else {}
