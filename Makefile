@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test build bench clean
+.PHONY: run test build bench clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,9 +24,14 @@ run: $(STAMP)
 build: $(STAMP)
 	$(BIN)/guidegraph build --store $(STORE)
 
-## make test: install, then run the whole test suite
-test: $(STAMP)
+## make test: install (with Debian's Chromium for the browser tests), then run the whole test suite
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
+
+# the browser tests drive Debian's Chromium through Playwright (no browser download)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || echo "Chromium could not be installed: the browser tests will be skipped"
 
 ## make bench: the benchmark (not part of the tests)
 bench: $(STAMP)

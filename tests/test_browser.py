@@ -1,0 +1,124 @@
+"""Browser tests: Playwright driving Debian's Chromium against a live server on a free local port.
+
+Screenshots of every page go to instance/screenshots/ (1280×800) to be looked at.
+"""
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "instance" / "screenshots"
+
+pytestmark = [pytest.mark.browser,
+              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")]
+
+
+@pytest.fixture(scope="module")
+def base_url(built_store):
+    from werkzeug.serving import make_server
+
+    from app import create_app
+
+    httpd = make_server("127.0.0.1", 0, create_app({"STORE": str(built_store.path)}), threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-sync"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser, base_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, base_url=base_url, accept_downloads=True)
+    requests = []
+    context.on("request", lambda r: requests.append(r.url))
+    p = context.new_page()
+    p.requests = requests
+    yield p
+    # nothing is ever fetched from outside the app
+    assert all(u.startswith(base_url) or u.startswith("data:") for u in requests), [u for u in requests if not u.startswith(base_url)]
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+@pytest.mark.parametrize("name,path,expect", [
+    ("overview", "/", "Bone metastasis guidelines"),
+    ("document", "/document/oracle-esophageal-cancer-bone-metastases", "Treatment Algorithm by Performance Status"),
+    ("statement", "/document/oracle-breast-cancer-bone-metastasis/statement/1277", "BoneModifyingAgentRecommendation"),
+    ("concept", "/concept/ZoledronicAcid", "Statements about zoledronic acid"),
+    ("checks", "/checks?severity=warning", "Checks report"),
+    ("console", "/query?saved=dangling-markers", "20 rows"),
+    ("pathways", "/pathways?PerformanceStatus=1", "Good performance status (ECOG 0-2)"),
+    ("path", "/pathways/path?from=SpinalInstability&to=Surgery", "How two concepts connect"),
+    ("explore", "/explore", "Graph explorer"),
+    ("sparql", "/sparql", "SPARQL endpoint"),
+])
+def test_each_page_opens_and_is_screenshotted(page, name, path, expect):
+    page.goto(path)
+    assert expect in page.content()
+    shot(page, name)
+
+
+def test_follow_a_document_to_a_statement_and_to_a_reference(page):
+    page.goto("/document/oracle-breast-cancer-bone-metastasis")
+    page.click("a.statement >> nth=0")
+    page.wait_for_url("**/statement/552")
+    assert "Guideline Directed Topic Overview" in page.inner_text("table.facts")
+    page.go_back()
+    page.click('a.marker[href="#reference-4"] >> nth=0')
+    assert page.url.endswith("#reference-4")
+    assert "Management of Hypercalcemia" in page.inner_text("#reference-4")
+    assert page.locator("a.marker.dangling").count() == 2
+
+
+def test_expand_a_node_in_the_graph_explorer(page):
+    page.goto("/explore")
+    page.wait_for_selector("body[data-ready='1']")
+    page.wait_for_selector("#network canvas")
+    statement = "https://w3id.org/guidegraph/id/document/oracle-esophageal-cancer-bone-metastases/statement/1801"
+    page.evaluate("id => window.ggExpand(id)", statement)
+    page.wait_for_selector("body[data-expanded]")
+    assert int(page.get_attribute("body", "data-expanded")) > 26
+    shot(page, "explore-expanded")
+
+
+def test_pick_a_pathway(page):
+    page.goto("/pathways")
+    page.fill("input[name=PerformanceStatus]", "3")
+    page.select_option("select[name=cancer]", "https://w3id.org/guidegraph/vocabulary#EsophagealCancer")
+    page.click("form.situation button")
+    page.wait_for_selector(".pathway-graph canvas")
+    headings = page.locator("section.pathway h2").all_inner_texts()
+    assert len(headings) == 1 and headings[0].startswith("Poor performance status (ECOG 3-4)")
+    shot(page, "pathway-picked")
+
+
+def test_run_a_saved_query_and_download_its_csv(page):
+    page.goto("/query")
+    page.click("button:has-text('Dangling citation markers')")
+    page.wait_for_selector("table.results")
+    assert page.locator("table.results tbody tr").count() == 20
+    with page.expect_download() as download:
+        page.click("a.download:has-text('CSV')")
+    lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("document,number,content") and len(lines) == 21
