@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template
 
-from graph.checks import SEVERITIES, findings
+from graph.checks import SEVERITIES
 from graph.cli import store_stats
 from graph.errors import StoreError
 
@@ -22,6 +22,12 @@ SELECT ?document ?title ?publisher ?kind ?file (MAX(?date) AS ?latest) WHERE {
 """
 
 
+SEVERITY_QUERY = """
+SELECT ?severity (COUNT(?f) AS ?n) WHERE {
+  GRAPH <https://w3id.org/guidegraph/id/graph/findings> { ?f a gg:Finding ; gg:severity ?severity }
+} GROUP BY ?severity"""
+
+
 def overview_data() -> dict:
     """Return what the overview shows: documents, figures and findings by severity."""
     s = store()
@@ -38,10 +44,9 @@ def overview_data() -> dict:
                           "kind": str(r.kind) if r.kind else None, "sourceFile": str(r.file),
                           "latestDate": str(r.latest) if r.latest else None,
                           **{k: figures.get(k, 0) for k in ("statements", "markers", "dangling", "references")}})
-    found = findings(s)
+    counts = {str(r.severity): int(r.n) for r in s.dataset().query(SEVERITY_QUERY)}
     return {"store": stats["store"], "generation": stats["generation"], "totals": stats["totals"],
-            "documents": documents,
-            "findings": {sev: sum(1 for f in found if f.severity == sev) for sev in SEVERITIES}}
+            "documents": documents, "findings": {sev: counts.get(sev, 0) for sev in SEVERITIES}}
 
 
 @bp.route("/")
