@@ -100,6 +100,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="only check: exit 1 if guidegraph.owl is stale or HermiT objects")
     p.set_defaults(func=cmd_ontology)
 
+    p = sub.add_parser("load", help="import your own RDF into a named graph of the store (kept across rebuilds)")
+    p.add_argument("files", nargs="+", type=Path, help="Turtle, N-Triples, RDF/XML, JSON-LD or TriG files")
+    p.add_argument("--graph", required=True, help="the IRI of the named graph to load into (replaced if it exists)")
+    p.add_argument("--format", help="the syntax, when the file names do not tell it (turtle, ntriples, xml, jsonld, trig)")
+    _store_arg(p)
+    p.set_defaults(func=cmd_load)
+
     p = sub.add_parser("serve", help="serve the web UI and the SPARQL endpoint from the store")
     _store_arg(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
@@ -428,6 +435,12 @@ def cmd_ontology(args) -> int:
         print(f"guidegraph: {c.message or 'unsatisfiable: ' + ', '.join(c.unsatisfiable)}", file=sys.stderr)
         return EXIT_PARTIAL
     return EXIT_PARTIAL if (args.check and stale) else EXIT_OK
+
+
+def cmd_load(args) -> int:
+    count = Store(args.store).load(args.files, args.graph, args.format)
+    print(f"loaded {count:,} triples into <{args.graph}>; later builds keep them")
+    return EXIT_OK
 
 
 def cmd_serve(args) -> int:

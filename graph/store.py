@@ -8,10 +8,11 @@ bulk loading: docs/store.md.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -137,8 +138,12 @@ class Store:
         self._remove_old(gens, keep={final})
         return final
 
-    def replace_graphs(self, graphs: dict) -> Path:
-        """Write a new generation equal to the current one with the given named graphs replaced."""
+    def replace_graphs(self, graphs: dict, quads_text: str = "") -> Path:
+        """Write a new generation equal to the current one with the given named graphs replaced.
+
+        ``graphs`` maps graph IRIs to rdflib Graphs (an empty one drops the graph); ``quads_text``
+        is more N-Quads to add.
+        """
         from .rdf import nquads
 
         db = self.oxigraph()
@@ -156,10 +161,52 @@ class Store:
                 yield ox.serialize(batch, format=ox.RdfFormat.N_QUADS).decode("utf-8")
             for iri, g in graphs.items():
                 yield "".join(nquads(g, iri))
+            yield quads_text
 
         generation = self.write_generation(chunks())
         self.close()
         return generation
+
+    # -- analysts' own graphs ------------------------------------------------------------
+    @property
+    def loaded_dir(self) -> Path:
+        """Where graphs loaded with `guidegraph load` are kept, so that every rebuild keeps them."""
+        return self.path / "loaded"
+
+    def loaded_chunks(self) -> Iterator[str]:
+        """Yield the N-Quads of every loaded graph (for a build to include)."""
+        if self.loaded_dir.is_dir():
+            for f in sorted(self.loaded_dir.glob("*.nq")):
+                yield f.read_text(encoding="utf-8")
+
+    def load(self, files: list[Path], graph: str, fmt: str | None = None) -> int:
+        """Parse RDF files into one named graph, keep them for later builds, and write a new generation."""
+        from .errors import DocumentError
+
+        if graph.startswith("https://w3id.org/guidegraph/id/graph/"):
+            raise StoreError(f"<{graph}> is one of guidegraph's own graphs, rebuilt by every build: choose another IRI")
+        target = ox.NamedNode(graph)
+        quads: list[ox.Quad] = []
+        for f in files:
+            f = Path(f)
+            if not f.is_file():
+                raise DocumentError(f, "no such file")
+            rdf_format = _rdf_format(f, fmt)
+            try:
+                for q in ox.parse(path=str(f), format=rdf_format, base_iri=f.resolve().as_uri()):
+                    quads.append(ox.Quad(q.subject, q.predicate, q.object, target))
+            except SyntaxError as exc:
+                raise DocumentError(f, f"not valid {rdf_format.name}: {exc}", "fix the file; nothing was loaded") from None
+        self.oxigraph()  # a clear error when nothing was built yet
+        self.loaded_dir.mkdir(parents=True, exist_ok=True)
+        keep = self.loaded_dir / f"{hashlib.sha256(graph.encode()).hexdigest()[:16]}.nq"
+        text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+        tmp = keep.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        # the graph is replaced whole: its old triples go, the new ones come
+        self.replace_graphs({URIRef(graph): Graph()}, quads_text=text)
+        os.replace(tmp, keep)
+        return len(quads)
 
     def _point_current_at(self, generation: Path) -> None:
         link = self.path / "current"
@@ -186,6 +233,21 @@ class Store:
         for p in done[:-2]:
             if p not in keep:
                 _remove(p)
+
+
+_SUFFIX_FORMATS = {".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES", ".ntriples": "N_TRIPLES",
+                   ".rdf": "RDF_XML", ".owl": "RDF_XML", ".xml": "RDF_XML", ".jsonld": "JSON_LD", ".json": "JSON_LD",
+                   ".trig": "TRIG", ".nq": "N_QUADS"}
+_NAMED_FORMATS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "xml": "RDF_XML", "rdfxml": "RDF_XML",
+                  "jsonld": "JSON_LD", "trig": "TRIG", "nquads": "N_QUADS"}
+
+
+def _rdf_format(path: Path, fmt: str | None):
+    name = _NAMED_FORMATS.get((fmt or "").lower()) if fmt else _SUFFIX_FORMATS.get(path.suffix.lower())
+    if name is None:
+        raise StoreError(f"{path}: cannot tell its RDF syntax from its name; give --format "
+                         f"({', '.join(sorted(_NAMED_FORMATS))})")
+    return getattr(ox.RdfFormat, name)
 
 
 def _pid_of(name: str) -> int | None:
