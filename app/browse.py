@@ -118,3 +118,15 @@ def concept(name: str):
     from graph.pages import concept_view
 
     return _page(concept_view, "browse/concept.html", name=name)
+
+
+@bp.route("/compare")
+@bp.route("/compare.json")
+def compare():
+    """Show what each document says about each intervention, marking where they agree or disagree."""
+    from graph.pages import compare_view
+
+    data = compare_view(store())
+    if wants_json():
+        return jsonify(data)
+    return render_template("browse/compare.html", **data)

@@ -213,3 +213,60 @@ def concept_view(store, name: str) -> dict:
         "statements": {file: list(items.values()) for file, items in sorted(by_doc.items())},
         "sparql": [CONCEPT_QUERY.strip(), BROADER_QUERY, ABOUT_QUERY.strip()],
     }
+
+
+COMPARE_QUERY = """
+SELECT ?i ?label ?parent ?parentLabel ?file ?st ?modality ?text WHERE {
+  ?st gg:aboutIntervention ?i ; gg:modality ?modality ; gg:text ?text ; dcterms:isPartOf/gg:sourceFile ?file .
+  ?i skos:prefLabel ?label ; skos:broader ?parent . ?parent skos:prefLabel ?parentLabel .
+  MINUS { ?i skos:topConceptOf gg:vocabulary }
+  MINUS { ?i skos:broader/skos:topConceptOf gg:vocabulary }
+}"""
+COMPARE_DETAILS_QUERY = """
+SELECT ?st ?what ?value WHERE {
+  { ?st gg:doseSchedule/gg:asWritten ?value BIND("dose" AS ?what) }
+  UNION { ?st gg:population/gg:asWritten ?value BIND("population" AS ?what) }
+}"""
+COMPARE_FINDINGS_QUERY = """
+SELECT ?finding ?type ?message ?st WHERE {
+  GRAPH <https://w3id.org/guidegraph/id/graph/findings> { ?finding a ?type ; rdfs:comment ?message ; gg:involves ?st }
+  FILTER(?type IN (gg:ScheduleConflict, gg:Contradiction, gg:TimingConflict, gg:RepeatedRecommendation))
+}"""
+
+
+def compare_view(store) -> dict:
+    """Return the intervention × document matrix: what each document says about each intervention."""
+    details: dict[str, dict[str, set]] = {}
+    for r in select(store, COMPARE_DETAILS_QUERY):
+        details.setdefault(r["st"], {"dose": set(), "population": set()})[r["what"]].add(r["value"])
+    involved: dict[str, list[dict]] = {}
+    for r in select(store, COMPARE_FINDINGS_QUERY):
+        involved.setdefault(r["st"], []).append({"finding": r["finding"], "type": local(r["type"]), "message": r["message"]})
+    rows: dict[str, dict] = {}
+    files: set[str] = set()
+    for r in select(store, COMPARE_QUERY):
+        files.add(r["file"])
+        row = rows.setdefault(r["i"], {"intervention": r["i"], "label": r["label"], "group": r["parentLabel"],
+                                       "path": page_path(r["i"]), "cells": {}, "status": None, "notes": []})
+        cell = row["cells"].setdefault(r["file"], [])
+        if any(s["statement"] == r["st"] for s in cell):
+            continue
+        extra = details.get(r["st"], {"dose": set(), "population": set()})
+        cell.append({"statement": r["st"], "text": r["text"], "modality": local(r["modality"]), "path": page_path(r["st"]),
+                     "doses": sorted(extra["dose"]), "population": sorted(extra["population"])})
+    for row in rows.values():
+        statements = {s["statement"] for cell in row["cells"].values() for s in cell}
+        findings = {}
+        for st in statements:
+            for f in involved.get(st, []):
+                findings.setdefault(f["finding"], (f, set()))[1].add(st)
+        conflicts = [f for f, sts in findings.values() if f["type"] != "RepeatedRecommendation" and len(sts) > 1]
+        agreements = [f for f, sts in findings.values() if f["type"] == "RepeatedRecommendation"
+                      and f"recommend {row['label']}:" in f["message"]]
+        if conflicts:
+            row["status"], row["notes"] = "disagree", [f["message"] for f in conflicts]
+        elif agreements:
+            row["status"], row["notes"] = "agree", [f["message"] for f in agreements]
+    ordered = sorted(rows.values(), key=lambda r: (r["group"], r["label"]))
+    return {"documents": sorted(files), "rows": ordered,
+            "sparql": [COMPARE_QUERY.strip(), COMPARE_DETAILS_QUERY.strip(), COMPARE_FINDINGS_QUERY.strip()]}

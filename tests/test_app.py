@@ -287,3 +287,17 @@ def test_console_shows_errors_with_their_position(client):
     assert bad["error"].startswith("syntax error at line 1, column")
     html = client.get("/query", query_string={"query": "SELECT * WHERE { ?s ?p }"}).get_data(as_text=True)
     assert 'class="error"' in html
+
+
+def test_compare_matrix_marks_where_documents_disagree_and_agree(client):
+    data = client.get("/compare.json").get_json()
+    assert len(data["documents"]) == 5
+    rows = {r["label"]: r for r in data["rows"]}
+    zoledronic = rows["zoledronic acid"]
+    assert zoledronic["status"] == "disagree" and "every 12 weeks" in zoledronic["notes"][0]
+    breast = zoledronic["cells"]["oracle-breast-cancer-bone-metastasis.txt"]
+    assert any("every 12 weeks" in d for s in breast for d in s["doses"])
+    assert rows["hydration"]["status"] == "agree"
+    assert rows["denosumab"]["group"] == "RANKL inhibitor"
+    html = client.get("/compare").get_data(as_text=True)
+    assert 'class="row g' in html and "disagree" in html
