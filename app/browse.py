@@ -130,3 +130,20 @@ def compare():
     if wants_json():
         return jsonify(data)
     return render_template("browse/compare.html", **data)
+
+
+@bp.route("/search")
+@bp.route("/search.json")
+def search():
+    """Find statements and concepts by their words."""
+    from flask import request
+
+    from graph.pages import search_view
+
+    words = request.args.get("q", "")
+    if len(words) > 200:
+        abort(400, "search words are limited to 200 characters")
+    data = search_view(store(), words)
+    if wants_json():
+        return jsonify(data)
+    return render_template("browse/search.html", **data)

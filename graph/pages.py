@@ -270,3 +270,33 @@ def compare_view(store) -> dict:
     ordered = sorted(rows.values(), key=lambda r: (r["group"], r["label"]))
     return {"documents": sorted(files), "rows": ordered,
             "sparql": [COMPARE_QUERY.strip(), COMPARE_DETAILS_QUERY.strip(), COMPARE_FINDINGS_QUERY.strip()]}
+
+
+SEARCH_STATEMENTS_QUERY = """
+SELECT ?st ?text ?file ?modality WHERE {
+  ?st a gg:Statement ; gg:text ?text ; gg:modality ?modality ; dcterms:isPartOf/gg:sourceFile ?file ; gg:start ?start .
+  FILTER(CONTAINS(LCASE(?text), LCASE(?words)))
+} ORDER BY ?file ?start LIMIT 100"""
+SEARCH_CONCEPTS_QUERY = """
+SELECT DISTINCT ?c ?label WHERE {
+  ?c a skos:Concept ; skos:prefLabel ?label .
+  { ?c skos:prefLabel ?l } UNION { ?c skos:altLabel ?l }
+  FILTER(CONTAINS(LCASE(STR(?l)), LCASE(?words)))
+} ORDER BY ?label LIMIT 30"""
+
+
+def search_view(store, words: str) -> dict:
+    """Return the concepts and statements whose words contain the search words (case-insensitive)."""
+    from rdflib import Literal
+
+    words = words.strip()
+    if not words:
+        return {"words": "", "concepts": [], "statements": [], "truncated": False}
+    term = Literal(words)
+    statements = select(store, SEARCH_STATEMENTS_QUERY, words=term)
+    concepts = select(store, SEARCH_CONCEPTS_QUERY, words=term)
+    return {"words": words,
+            "concepts": [{"concept": c["c"], "label": c["label"], "path": page_path(c["c"])} for c in concepts],
+            "statements": [{"statement": s["st"], "text": s["text"], "sourceFile": s["file"],
+                            "modality": local(s["modality"]), "path": page_path(s["st"])} for s in statements],
+            "truncated": len(statements) == 100}

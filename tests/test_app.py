@@ -301,3 +301,14 @@ def test_compare_matrix_marks_where_documents_disagree_and_agree(client):
     assert rows["denosumab"]["group"] == "RANKL inhibitor"
     html = client.get("/compare").get_data(as_text=True)
     assert 'class="row g' in html and "disagree" in html
+
+
+def test_search_finds_statements_and_concepts_and_escapes_its_words(client):
+    data = client.get("/search.json", query_string={"q": "Zoledronate"}).get_json()
+    assert [c["label"] for c in data["concepts"]] == ["zoledronic acid"]
+    assert all("zoledronate" in s["text"].lower() for s in data["statements"]) and len(data["statements"]) == 3
+    html = client.get("/search", query_string={"q": "<b>x</b>"}).get_data(as_text=True)
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<b>x</b>" not in html
+    assert client.get("/search", query_string={"q": "x" * 201}).status_code == 400
+    overview = client.get("/").get_data(as_text=True)
+    assert 'action="/search"' in overview and "Guideline authors" in overview and "Educators" in overview
