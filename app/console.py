@@ -73,3 +73,27 @@ def console():
     if wants_json():
         return jsonify(result)
     return render_template("console/page.html", saved=saved, saved_name=name, **{k: v for k, v in result.items() if k != "saved"})
+
+
+TERMS_QUERY = """
+SELECT DISTINCT ?t WHERE {
+  { GRAPH <https://w3id.org/guidegraph/id/graph/ontology> { ?t a ?kind } }
+  UNION { GRAPH <https://w3id.org/guidegraph/id/graph/vocabulary> { ?t a skos:Concept } }
+  UNION { SELECT DISTINCT ?t WHERE { ?s ?t ?o } }
+  FILTER(isIRI(?t))
+}"""
+
+
+@bp.route("/query/terms.json")
+def terms():
+    """Return the prefixes and every prefixed term of the graph's own vocabulary, for completion (offline)."""
+    from graph.namespaces import PREFIXES
+
+    names = set()
+    for row in store().dataset().query(TERMS_QUERY):
+        iri = str(row[0])
+        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+            if iri.startswith(ns) and iri[len(ns):] and "/" not in iri[len(ns):]:
+                names.add(f"{prefix}:{iri[len(ns):]}")
+                break
+    return jsonify({"prefixes": PREFIXES, "terms": sorted(names)})

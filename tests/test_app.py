@@ -312,3 +312,9 @@ def test_search_finds_statements_and_concepts_and_escapes_its_words(client):
     assert client.get("/search", query_string={"q": "x" * 201}).status_code == 400
     overview = client.get("/").get_data(as_text=True)
     assert 'action="/search"' in overview and "Guideline authors" in overview and "Educators" in overview
+
+
+def test_terms_for_completion_come_from_the_graphs_own_vocabulary(client):
+    data = client.get("/query/terms.json").get_json()
+    assert {"gg:Statement", "gg:aboutIntervention", "ggv:ZoledronicAcid", "oa:hasBody", "dcterms:isPartOf"} <= set(data["terms"])
+    assert data["prefixes"]["gg"] == "https://w3id.org/guidegraph/ontology#"

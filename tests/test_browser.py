@@ -122,3 +122,21 @@ def test_run_a_saved_query_and_download_its_csv(page):
         page.click("a.download:has-text('CSV')")
     lines = Path(download.value.path()).read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("document,number,content") and len(lines) == 21
+
+
+def test_the_console_editor_highlights_and_completes_from_the_vocabulary(page):
+    page.goto("/query")
+    page.wait_for_selector("body[data-editor='1']")
+    assert page.locator("pre.highlight span.kw", has_text="SELECT").count() >= 1
+    area = page.locator("textarea.query")
+    area.fill("")
+    area.type("SELECT ?s WHERE { ?s a gg:Statem")
+    page.wait_for_function("document.querySelector('ul.completions').innerText.includes('gg:Statement')")
+    assert page.locator("ul.completions li").first.inner_text() == "gg:Statement"
+    area.press("Enter")
+    assert area.input_value().endswith("gg:Statement")
+    area.type(" }")
+    page.click("form button:has-text('Run')")
+    page.wait_for_selector("table.results")
+    assert "377 rows" in page.content()
+    shot(page, "console-completion")
