@@ -18,7 +18,8 @@ PAGES = [
     "/document/oracle-breast-cancer-bone-metastasis/statement/1277",
     "/document/oracle-breast-cancer-bone-metastasis/statement/1277.json",
     "/concept/Bisphosphonate", "/checks", "/checks.json", "/pathways?PerformanceStatus=1",
-    "/pathways/path?from=SpinalInstability&to=Surgery", "/explore", "/query?saved=dangling-markers",
+    "/pathways/path?from=SpinalInstability&to=Surgery", "/explore", "/explore?node=zoledronate",
+    "/compare", "/compare.json", "/search?q=zoledronate", "/query?saved=dangling-markers",
     "/sparql?query=SELECT%20(COUNT(*)%20AS%20%3Fn)%20WHERE%20%7B%3Fs%20a%20gg%3AStatement%7D",
 ]
 

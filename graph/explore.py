@@ -64,6 +64,22 @@ class Neighbourhood:
     total: int = 0
 
 
+SEARCH_START_QUERY = """
+SELECT ?n WHERE {
+  { ?n skos:prefLabel ?l FILTER(LCASE(STR(?l)) = LCASE(?words)) BIND(0 AS ?rank) }
+  UNION { ?n skos:altLabel ?l FILTER(LCASE(STR(?l)) = LCASE(?words)) BIND(1 AS ?rank) }
+  UNION { ?n gg:text ?l FILTER(CONTAINS(LCASE(?l), LCASE(?words))) BIND(2 AS ?rank) }
+} ORDER BY ?rank ?n LIMIT 1"""
+
+
+def start_node(store, words: str) -> str | None:
+    """Find where to start exploring from some words: a concept by its label, else a statement that says them."""
+    from rdflib import Literal
+
+    found = select(store, SEARCH_START_QUERY, words=Literal(words.strip()))
+    return found[0]["n"] if found else None
+
+
 def describe(store, iris: list[str]) -> dict[str, dict]:
     """Return the kind, label and page of each node."""
     out: dict[str, dict] = {}
@@ -83,13 +99,21 @@ def describe(store, iris: list[str]) -> dict[str, dict]:
 
 
 def neighbours(store, iri: str, graphs: tuple[str, ...] = ("asserted",), kinds: set[str] | None = None,
-               link_cap: int = 25) -> Neighbourhood:
-    """Return up to ``link_cap`` neighbours of a node in the chosen graph groups, of the chosen kinds."""
+               link_cap: int = 25, document: str | None = None) -> Neighbourhood:
+    """Return up to ``link_cap`` neighbours of a node in the chosen graph groups, of the chosen kinds.
+
+    With ``document`` (a slug), nodes of other documents are left out (concepts and other
+    shared nodes stay).
+    """
     prefixes = tuple(p for g in graphs for p in GRAPH_GROUPS.get(g, ()))
     rows = [r for r in select(store, NEIGHBOURS_QUERY, node=URIRef(iri)) if str(r["g"]).startswith(prefixes)]
     info = describe(store, sorted({r["other"] for r in rows}))
     if kinds:
         rows = [r for r in rows if info[r["other"]]["kind"] in kinds]
+    if document:
+        docs = "https://w3id.org/guidegraph/id/document/"
+        rows = [r for r in rows if not r["other"].startswith(docs)
+                or r["other"][len(docs):].split("/")[0] == document]
     order = {k: i for i, k in enumerate(_PRIORITY)}
     others = sorted({r["other"] for r in rows}, key=lambda o: (order.get(info[o]["kind"], 99), info[o]["label"]))
     kept = set(others[:link_cap])

@@ -318,3 +318,13 @@ def test_terms_for_completion_come_from_the_graphs_own_vocabulary(client):
     data = client.get("/query/terms.json").get_json()
     assert {"gg:Statement", "gg:aboutIntervention", "ggv:ZoledronicAcid", "oa:hasBody", "dcterms:isPartOf"} <= set(data["terms"])
     assert data["prefixes"]["gg"] == "https://w3id.org/guidegraph/ontology#"
+
+
+def test_explorer_starts_from_words_and_filters_by_document(client):
+    data = client.get("/explore.json", query_string={"node": "zoledronate"}).get_json()
+    assert data["center"] == "https://w3id.org/guidegraph/vocabulary#ZoledronicAcid"
+    only = client.get("/explore.json", query_string={"node": "zoledronate",
+                                                     "document": "oracle-breast-cancer-bone-metastasis"}).get_json()
+    docs = {n["id"].split("/document/")[1].split("/")[0] for n in only["nodes"] if "/document/" in n["id"]}
+    assert docs == {"oracle-breast-cancer-bone-metastasis"}
+    assert client.get("/explore", query_string={"node": "no such words anywhere"}).status_code == 404
