@@ -9,6 +9,16 @@ from graph.pages import page_path, select
 from . import store, wants_json
 
 bp = Blueprint("checks", __name__)
+# findings are written once per store generation and never change: read them once per generation
+_findings_by_generation: dict = {}
+
+
+def _findings():
+    generation = store().current
+    if generation not in _findings_by_generation:
+        _findings_by_generation.clear()
+        _findings_by_generation[generation] = findings(store())
+    return _findings_by_generation[generation]
 
 SHACL_QUERY = """
 SELECT ?graph ?conforms (COUNT(?result) AS ?results) WHERE {
@@ -23,7 +33,7 @@ SELECT ?graph ?conforms (COUNT(?result) AS ?results) WHERE {
 @bp.route("/checks.json")
 def report():
     """Show the findings, filtered by check, severity and document."""
-    found = findings(store())
+    found = _findings()
     checks = sorted({f.check for f in found})
     files = sorted({i.source_file for f in found for i in f.involves if i.source_file})
     wanted_checks = set(request.args.getlist("check")) - {""}
