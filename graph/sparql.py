@@ -147,10 +147,16 @@ def _to_rdflib(term):
     return Literal(str(term))
 
 
-def _child(conn, store_path: str, query: str, substitutions: dict, fmt: str, default_graphs: list[str],
-           named_graphs: list[str], max_rows: int, base_iri: str | None, truncate: bool = False) -> None:
+def _take(results, limit: int) -> tuple[list, bool]:
+    """Return at most ``limit`` results and whether there were more."""
     import itertools
 
+    taken = list(itertools.islice(results, limit + 1))
+    return taken[:limit], len(taken) > limit
+
+
+def _child(conn, store_path: str, query: str, substitutions: dict, fmt: str, default_graphs: list[str],
+           named_graphs: list[str], max_rows: int, base_iri: str | None, truncate: bool = False) -> None:
     import pyoxigraph as ox
     from rdflib.query import Result
 
@@ -173,12 +179,10 @@ def _child(conn, store_path: str, query: str, substitutions: dict, fmt: str, def
             conn.send(("ok", "ASK", body, (1, False)))
         elif isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
-            rows = list(itertools.islice(result, max_rows + 1))
-            cut = len(rows) > max_rows
+            rows, cut = _take(result, max_rows)
             if cut and not truncate:
                 conn.send(("too-large", "SELECT", max_rows, None))
                 return
-            rows = rows[:max_rows]
             out = Result("SELECT")
             out.vars = [Variable(n) for n in names]
             out.bindings = [{Variable(n): _to_rdflib(row[i]) for i, n in enumerate(names) if row[i] is not None}
@@ -186,12 +190,10 @@ def _child(conn, store_path: str, query: str, substitutions: dict, fmt: str, def
             body = tsv(out) if fmt == "tsv" else out.serialize(format=fmt)
             conn.send(("ok", "SELECT", body, (len(rows), cut)))
         else:
-            triples = list(itertools.islice(result, max_rows + 1))
-            cut = len(triples) > max_rows
+            triples, cut = _take(result, max_rows)
             if cut and not truncate:
                 conn.send(("too-large", "CONSTRUCT", max_rows, None))
                 return
-            triples = triples[:max_rows]
             body = ox.serialize(triples, format=getattr(ox.RdfFormat, _RDF_FORMATS[fmt]))
             conn.send(("ok", "CONSTRUCT", body, (len(triples), cut)))
     except Exception as exc:  # sent to the parent, which raises QueryError
