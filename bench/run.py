@@ -70,7 +70,8 @@ def build_child(corpus: Path, store: Path, workers: int) -> dict:
         "import json, resource, sys, time\n"
         "from graph.build import build\n"
         "t = time.perf_counter()\n"
-        f"r = build([{str(corpus)!r}], {str(store)!r}, workers={workers}, reason=False, check_shapes=False)\n"
+        f"r = build([{str(corpus)!r}], {str(store)!r}, workers={workers}, reason=False, check_shapes=False, "
+        "run_checks=False)\n"
         "d = r.as_dict(); d['wall'] = time.perf_counter() - t\n"
         "d['peak_mb'] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
         "d['peak_children_mb'] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
@@ -97,6 +98,38 @@ def reasoning_child(store: Path) -> dict:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def checks_child(store: Path, timeout: float) -> dict:
+    """Time every check on a built store in a child process, each bounded by ``timeout`` seconds."""
+    code = f"""
+import json, time, multiprocessing as mp
+from graph.checks import load_checks
+from graph.namespaces import PREFIXES
+from graph.store import Store
+
+def one(q, conn):
+    db = Store({str(store)!r}).oxigraph()
+    t = time.perf_counter()
+    n = sum(1 for _ in db.query(q, prefixes=PREFIXES, use_default_graph_as_union=True))
+    conn.send((time.perf_counter() - t, n))
+
+out = {{}}
+for check in load_checks():
+    parent, child = mp.Pipe(duplex=False)
+    p = mp.Process(target=one, args=(check.text, child))
+    p.start()
+    if parent.poll({timeout}):
+        seconds, triples = parent.recv()
+        out[check.name] = {{"seconds": seconds, "triples": triples}}
+    else:
+        p.kill()
+        out[check.name] = None
+    p.join()
+print(json.dumps(out))
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return json.loads(proc.stdout.strip().splitlines()[-1]) if proc.returncode == 0 else {"error": proc.stderr[-300:]}
 
 
 def _concrete(ds, text: str) -> str:
@@ -174,6 +207,7 @@ def run(sizes: list[int], workers: int, baseline_timeout: float, baseline_max_tr
             "store_mb": _du(store.current) / 2**20,
         }
         row["reasoning"] = reasoning_child(store_path)
+        row["checks"] = checks_child(store_path, baseline_timeout)
         times, rows = time_queries(store.dataset(), {"interactive": 20, "whole-corpus": 3})
         row["queries"] = {k: {"store_s": v, "rows": rows[k]} for k, v in times.items()}
         if row["triples"] <= baseline_max_triples:
@@ -206,6 +240,14 @@ def print_row(row: dict, limit: float) -> None:
     print(f"reasoning {r['read_s'] + r['hermit_s'] + r['realise_s']:.1f} s: read {r['facts']:,} facts {r['read_s']:.1f} s, "
           f"HermiT {r['hermit_s']:.1f} s ({r['data_checked']:,} assertions checked), realisation {r['realise_s']:.1f} s "
           f"({r['inferences']:,} statements, {r['inferred_triples']:,} inferred triples)")
+    checks = row.get("checks", {})
+    if "error" not in checks:
+        slow = {k: v for k, v in checks.items()}
+        total = sum(v["seconds"] for v in slow.values() if v)
+        dnf = [k for k, v in slow.items() if v is None]
+        worst = max(((k, v["seconds"]) for k, v in slow.items() if v), key=lambda kv: kv[1], default=("-", 0))
+        print(f"checks {total:.1f} s in all, slowest {worst[0]} {worst[1]:.1f} s"
+              + (f"; did not finish in {limit:g} s: {', '.join(dnf)}" if dnf else ""))
     print(f"{'query':<26}{'rows':>9}{'store ms':>12}{'baseline ms':>16}{'ratio':>10}")
     for name, q in row["queries"].items():
         store_ms = q["store_s"] * 1000

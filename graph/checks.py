@@ -25,6 +25,71 @@ def load_checks(folder: Path = CHECKS_DIR) -> list[SavedQuery]:
     return [parse_saved_query(p) for p in sorted(Path(folder).glob("*.rq"))]
 
 
+def _check_child(conn, path: str, text: str) -> None:
+    try:
+        db = ox.Store.read_only(path)
+        triples = list(db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True))
+        conn.send(("ok", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)))
+    except Exception as exc:  # reported by the parent as an incomplete check
+        conn.send(("error", f"{type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
+
+
+def run_checks_bounded(path: str | Path, timeout: float, checks: list[SavedQuery] | None = None
+                       ) -> tuple[list[ox.Quad], list[str]]:
+    """Run every check on the store at ``path``, each in its own process stopped after ``timeout`` s.
+
+    Cross-document checks compare statements pairwise, so on a large corpus one can run for
+    very long; a check that is stopped leaves a ``gg:CheckIncomplete`` finding instead of
+    hanging the build. Returns the findings and the names of the checks that did not finish.
+    """
+    import multiprocessing as mp
+
+    graph = ox.NamedNode(str(GRAPH_FINDINGS))
+    quads: list[ox.Quad] = []
+    unfinished: list[str] = []
+    ctx = mp.get_context("fork")
+    for check in checks if checks is not None else load_checks():
+        parent, child = ctx.Pipe(duplex=False)
+        proc = ctx.Process(target=_check_child, args=(child, str(path), check.text), daemon=True)
+        proc.start()
+        child.close()
+        status, payload = ("timeout", None)
+        if parent.poll(timeout):
+            try:
+                status, payload = parent.recv()
+            except EOFError:
+                status, payload = ("error", "the check's process ended without an answer")
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        parent.close()
+        if status == "ok":
+            quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
+                         for t in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
+            continue
+        unfinished.append(check.name)
+        reason = f"did not finish in {timeout:g} s" if status == "timeout" else f"failed ({payload})"
+        quads.extend(_incomplete(check.name, reason, graph))
+    return quads, unfinished
+
+
+def _incomplete(name: str, reason: str, graph: ox.NamedNode) -> list[ox.Quad]:
+    gg = "https://w3id.org/guidegraph/ontology#"
+    node = ox.NamedNode(f"https://w3id.org/guidegraph/id/finding/check-incomplete/{name}")
+    message = (f"The check {name} {reason} on this corpus, so its findings are missing: run it alone with "
+               f"`guidegraph query queries/checks/{name}.rq --timeout …`, or raise --check-timeout.")
+    a = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    return [ox.Quad(node, a, ox.NamedNode(gg + "Finding"), graph),
+            ox.Quad(node, a, ox.NamedNode(gg + "CheckIncomplete"), graph),
+            ox.Quad(node, ox.NamedNode(gg + "checkName"), ox.Literal(name), graph),
+            ox.Quad(node, ox.NamedNode(gg + "severity"), ox.Literal("warning"), graph),
+            ox.Quad(node, ox.NamedNode(gg + "withinDocument"), ox.Literal("false", datatype=ox.NamedNode(
+                "http://www.w3.org/2001/XMLSchema#boolean")), graph),
+            ox.Quad(node, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal(message), graph)]
+
+
 def run_checks(db: ox.Store, checks: list[SavedQuery] | None = None) -> list[ox.Quad]:
     """Run every check on an Oxigraph store and return the findings as quads of the findings graph."""
     graph = ox.NamedNode(str(GRAPH_FINDINGS))

@@ -51,6 +51,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--no-reason", action="store_true", help="skip OWL reasoning (no inferred graph)")
     p.add_argument("--no-validate", action="store_true", help="skip SHACL validation")
+    p.add_argument("--no-checks", action="store_true", help="skip the checks (no findings graph)")
+    p.add_argument("--check-timeout", type=float, default=60.0,
+                   help="seconds each check may run before it is stopped and reported as incomplete (default 60)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("stats", help="print counts of what the store holds")
@@ -157,7 +160,8 @@ def cmd_build(args) -> int:
 
     report = build(args.inputs or None, Store(args.store), max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
                    workers=args.workers, progress=None if args.quiet else _progress_bar(),
-                   reason=not args.no_reason, check_shapes=not args.no_validate)
+                   reason=not args.no_reason, check_shapes=not args.no_validate, run_checks=not args.no_checks,
+                   check_timeout=args.check_timeout)
     for f in report.failures:
         print(f"guidegraph: skipped {f.message}", file=sys.stderr)
     if args.format == "json":
@@ -177,6 +181,11 @@ def cmd_build(args) -> int:
                   f"{state}, {r['facts_checked']:,} assertions checked, {r['seconds']} s")
         for note in r.get("notes", []):
             print(f"  reasoning   {note}")
+        if report.findings:
+            counts = ", ".join(f"{report.findings.get(s, 0)} {s}" for s in ("error", "warning", "info"))
+            print(f"  checks      {counts}: `guidegraph check`")
+        if report.unfinished_checks:
+            print(f"  checks      did not finish: {', '.join(report.unfinished_checks)} (raise --check-timeout)")
         v = report.validation
         if v["documents"]:
             verdict = "conforms" if v["conforms"] else f"{v['violations']} violation(s): `guidegraph query shacl-report`"

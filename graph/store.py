@@ -105,8 +105,9 @@ class Store:
     def write_generation(self, chunks: Iterable[str], finalize=None) -> Path:
         """Bulk-load N-Quads text into a new generation and make it current atomically.
 
-        ``finalize(db)``, when given, runs on the complete new generation before it becomes
-        current and returns more quads to add (the build's findings).
+        ``finalize(db, path)``, when given, runs on the complete new generation (flushed, so that
+        other processes can open ``path`` read-only) before it becomes current, and returns more
+        quads to add (the build's findings).
         """
         self.check_writable()
         gens = self.path / "generations"
@@ -123,7 +124,8 @@ class Store:
             # lenient: guidegraph wrote these IRIs and literals itself; validation would cost 15 %
             db.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=True)
             if finalize is not None:
-                db.extend(finalize(db))
+                db.flush()
+                db.extend(finalize(db, partial))
             db.optimize()
             db.flush()
             del db

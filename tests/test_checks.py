@@ -327,3 +327,15 @@ def test_check_json_and_csv_shapes(built_store, run_cli):
     assert rows[0].keys() >= {"severity", "check", "message", "source_file", "start", "end", "quote"}
     assert {r["check"] for r in rows if r["severity"] == "warning"} == {
         "stale-source", "possibly-misattributed-reference", "schedule-conflict", "poor-effect"}
+
+
+def test_a_check_that_runs_too_long_is_stopped_and_reported_not_lost(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    (folder / "a.txt").write_text(page(ANY_T, "Denosumab is recommended for bone metastases. 1, 5"))
+    store = Store(tmp_path / "s")
+    report = build([folder], store, reason=False, check_shapes=False, check_timeout=0.0001)
+    assert sorted(report.unfinished_checks) == sorted(c.name for c in load_checks())
+    incomplete = [f for f in findings(store) if f.type == "CheckIncomplete"]
+    assert len(incomplete) == 14 and all(f.severity == "warning" for f in incomplete)
+    assert "did not finish in 0.0001 s" in incomplete[0].message and "--check-timeout" in incomplete[0].message
