@@ -30,8 +30,9 @@ def _drawing(graph) -> dict:
 
     net = Network(directed=True)
     for node, attrs in graph.nodes(data=True):
-        net.add_node(node, label=attrs["label"][:70], title=attrs["label"], color=COLOURS[attrs["kind"]],
-                     shape="box", level=attrs["level"] * 2 + (1 if attrs["kind"] == "intervention" else 0),
+        net.add_node(node, label=attrs["label"][:90], title=attrs["label"], color=COLOURS[attrs["kind"]],
+                     # an intervention sits on its step's row, so the pathway reads top to bottom
+                     shape="box", level=attrs["level"],
                      path=attrs.get("path") or "")
     for a, b, attrs in graph.edges(data=True):
         net.add_edge(a, b, label=attrs.get("label", ""), arrows="to")
