@@ -14,7 +14,7 @@ from pathlib import Path
 
 from . import furniture as furn
 from .metadata import publisher_from_text, stated_dates
-from .model import Document, Furniture, Reference, Section, Span, Statement
+from .model import Document, Furniture, Section, Span, Statement
 from .reading import DEFAULT_MAX_BYTES, read_raw
 from .references import (
     bibliography_entry,
@@ -346,8 +346,3 @@ def _infer_kind(doc: Document) -> str:
     if doc.references:
         return "patient education"
     return "article"
-
-
-def reference_by_number(doc: Document) -> dict[int, Reference]:
-    """Map each reference number of the document to its entry."""
-    return {r.number: r for r in doc.references}

@@ -295,8 +295,6 @@ def _explain(kind: str, message: str, prologue_lines: int) -> str:
         line = int(m.group(1)) - prologue_lines
         message = message.replace(m.group(0), f"error at line {line}, column {m.group(2)}")
         return f"syntax {message}"
-    if "SELECT projection" in message:
-        return message
     return f"{kind}: {message}"
 
 
