@@ -33,6 +33,7 @@ def test_overview_shows_documents_figures_and_findings(client):
     html = page.get_data(as_text=True)
     assert "Treating Bone Metastases" in html and "oracle-esophageal-cancer-bone-metastases.txt" in html
     assert ">377<" in html and "20 dangling" in html and "20 errors" in html
+    assert 'href="/document/acs-treating-bone-metastases"' in html
 
 
 def test_overview_has_a_json_twin(client):
