@@ -87,6 +87,11 @@ def segments(data: dict) -> list[dict]:
         st = piece.get("statement")
         if st:
             piece["href"] = f"/document/{data['slug']}/statement/{st['start']}"
+            # the findings about a statement are flagged once, right after its last characters
+            if st["findings"] and piece["start"] + len(piece["text"]) == st["end"]:
+                worst = min(st["findings"], key=lambda f: ("error", "warning", "info").index(f["severity"]))
+                piece["flag"] = {"severity": worst["severity"], "title": " · ".join(f["message"] for f in st["findings"]),
+                                 "count": len(st["findings"])}
         marker = piece.get("marker")
         if marker and marker.get("reference"):
             piece["refHref"] = "#reference-" + str(marker["number"])

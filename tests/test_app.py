@@ -329,3 +329,12 @@ def test_explorer_starts_from_words_and_filters_by_document(client):
     docs = {n["id"].split("/document/")[1].split("/")[0] for n in only["nodes"] if "/document/" in n["id"]}
     assert docs == {"oracle-breast-cancer-bone-metastasis"}
     assert client.get("/explore", query_string={"node": "no such words anywhere"}).status_code == 404
+
+
+def test_document_reader_flags_findings_beside_their_statements(client):
+    html = client.get("/document/oracle-esophageal-cancer-bone-metastases").get_data(as_text=True)
+    # 10 dangling markers, one in each of 10 statements (5: 2 statements, 6: 7, 7: 1)
+    assert html.count('class="flag sev-error"') == 10
+    # the schedule conflict is the worst finding of the zoledronic acid statement
+    assert html.count('class="flag sev-warning"') == 1
+    assert 'class="flag sev-warning" href="/document/oracle-esophageal-cancer-bone-metastases/statement/1801"' in html

@@ -80,7 +80,9 @@ def test_each_page_opens_and_is_screenshotted(page, name, path, expect):
 
 
 def test_follow_a_document_to_a_statement_and_to_a_reference(page):
-    page.goto("/document/oracle-breast-cancer-bone-metastasis")
+    page.goto("/")
+    page.click("text=What is the treatment approach for breast cancer with bone metastasis?")
+    page.wait_for_url("**/document/oracle-breast-cancer-bone-metastasis")
     page.click("a.statement >> nth=0")
     page.wait_for_url("**/statement/552")
     assert "Guideline Directed Topic Overview" in page.inner_text("table.facts")
