@@ -51,8 +51,10 @@ def report():
         items.append(item)
     shacl = select(store(), SHACL_QUERY)
     counts = {s: sum(1 for f in shown if f.severity == s) for s in SEVERITIES}
+    from graph.checks import checked
+
     data = {"counts": counts, "filters": {"check": sorted(wanted_checks), "severity": severity, "document": document},
-            "findings": items, "shacl": shacl}
+            "findings": items, "shacl": shacl, "checked": checked(store())}
     if wants_json():
         return jsonify(data)
     return render_template("checks/report.html", **data, checks=checks, files=files, severities=SEVERITIES)

@@ -184,6 +184,13 @@ def _first_file(f: Finding) -> str:
     return next((i.source_file for i in f.involves if i.source_file), "")
 
 
+def checked(store) -> bool:
+    """Tell whether the store's build ran the checks (it has a findings graph)."""
+    import pyoxigraph as ox
+
+    return store.oxigraph().contains_named_graph(ox.NamedNode(str(GRAPH_FINDINGS)))
+
+
 def reaches(findings_list: list[Finding], threshold: str) -> list[Finding]:
     """Return the findings at or above a severity threshold (error > warning > info)."""
     limit = SEVERITIES.index(threshold)

@@ -319,11 +319,14 @@ def cmd_query(args) -> int:
 def cmd_check(args) -> int:
     import csv
 
-    from .checks import SEVERITIES, findings, reaches
+    from .checks import SEVERITIES, checked, findings, reaches
 
     store = Store(args.store)
     if not store.exists():
         raise GuidegraphError(f"no graph in the store at {store.path}: run `guidegraph build` first")
+    if not checked(store):
+        raise GuidegraphError(f"the store at {store.path} was built without the checks (--no-checks): "
+                              "rebuild without that option to get findings")
     found = findings(store)
     shown = reaches(found, args.severity) if args.severity else found
     if args.types:

@@ -13,7 +13,10 @@ from graph.build import build
 from graph.checks import findings, load_checks
 from graph.store import Store
 
+from .conftest import CORPUS
+
 BREAST = "oracle-breast-cancer-bone-metastasis.txt"
+
 ESO = "oracle-esophageal-cancer-bone-metastases.txt"
 
 
@@ -339,3 +342,10 @@ def test_a_check_that_runs_too_long_is_stopped_and_reported_not_lost(tmp_path):
     incomplete = [f for f in findings(store) if f.type == "CheckIncomplete"]
     assert len(incomplete) == 14 and all(f.severity == "warning" for f in incomplete)
     assert "did not finish in 0.0001 s" in incomplete[0].message and "--check-timeout" in incomplete[0].message
+
+
+def test_check_on_a_store_built_without_checks_says_so(tmp_path, run_cli):
+    store = Store(tmp_path / "s")
+    build([CORPUS / "oracle-osteoblastic-metastases.txt"], store, reason=False, check_shapes=False, run_checks=False)
+    result = run_cli("check", "--store", store.path)
+    assert result.returncode == 2 and "built without the checks" in result.stderr
