@@ -47,7 +47,10 @@ def run_checks_bounded(path: str | Path, timeout: float, checks: list[SavedQuery
     import multiprocessing as mp
 
     graph = ox.NamedNode(str(GRAPH_FINDINGS))
-    quads: list[ox.Quad] = []
+    # the graph says what it is even when the checks find nothing, so that "no findings" and
+    # "not checked" can be told apart
+    quads: list[ox.Quad] = [ox.Quad(graph, ox.NamedNode("http://purl.org/dc/terms/description"),
+                                    ox.Literal("the findings of the checks in queries/checks/"), graph)]
     unfinished: list[str] = []
     ctx = mp.get_context("fork")
     for check in checks if checks is not None else load_checks():
