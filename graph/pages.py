@@ -228,8 +228,9 @@ SELECT ?st ?what ?value WHERE {
   UNION { ?st gg:population/gg:asWritten ?value BIND("population" AS ?what) }
 }"""
 COMPARE_FINDINGS_QUERY = """
-SELECT ?finding ?type ?message ?st WHERE {
-  GRAPH <https://w3id.org/guidegraph/id/graph/findings> { ?finding a ?type ; rdfs:comment ?message ; gg:involves ?st }
+SELECT ?finding ?type ?message ?st ?about WHERE {
+  GRAPH <https://w3id.org/guidegraph/id/graph/findings> { ?finding a ?type ; rdfs:comment ?message ; gg:involves ?st
+    OPTIONAL { ?finding gg:aboutConcept ?about } }
   FILTER(?type IN (gg:ScheduleConflict, gg:Contradiction, gg:TimingConflict, gg:RepeatedRecommendation))
 }"""
 
@@ -241,7 +242,8 @@ def compare_view(store) -> dict:
         details.setdefault(r["st"], {"dose": set(), "population": set()})[r["what"]].add(r["value"])
     involved: dict[str, list[dict]] = {}
     for r in select(store, COMPARE_FINDINGS_QUERY):
-        involved.setdefault(r["st"], []).append({"finding": r["finding"], "type": local(r["type"]), "message": r["message"]})
+        involved.setdefault(r["st"], []).append({"finding": r["finding"], "type": local(r["type"]), "message": r["message"],
+                                                 "about": r.get("about")})
     rows: dict[str, dict] = {}
     files: set[str] = set()
     for r in select(store, COMPARE_QUERY):
@@ -262,7 +264,7 @@ def compare_view(store) -> dict:
                 findings.setdefault(f["finding"], (f, set()))[1].add(st)
         conflicts = [f for f, sts in findings.values() if f["type"] != "RepeatedRecommendation" and len(sts) > 1]
         agreements = [f for f, sts in findings.values() if f["type"] == "RepeatedRecommendation"
-                      and f"recommend {row['label']}:" in f["message"]]
+                      and f["about"] == row["intervention"]]
         if conflicts:
             row["status"], row["notes"] = "disagree", [f["message"] for f in conflicts]
         elif agreements:

@@ -35,9 +35,9 @@ def test_the_corpus_findings_by_check_were_each_read(corpus_findings):
     assert _by_check(corpus_findings) == {
         "dangling-citation": 20, "stale-source": 1, "possibly-misattributed-reference": 1, "schedule-conflict": 1,
         "bibliography-without-markers": 1, "no-references": 1, "alternative-actions": 1,
-        "repeated-recommendation": 29, "poor-effect": 2,
+        "repeated-recommendation": 12, "poor-effect": 2,
     }
-    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 5, "info": 32}
+    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 5, "info": 15}
 
 
 def test_dangling_markers_per_document_match_the_hand_count(corpus_findings):
@@ -250,11 +250,21 @@ def test_timing_conflict(tmp_path):
 def test_repeated_recommendation_and_not_for_different_cancers(tmp_path):
     fired = run(tmp_path, {"a.txt": page(ANY_T, "Zoledronic acid is recommended. 1, 2"),
                            "b.txt": page(BREAST_T, "Zoledronic acid should be given. 1, 2")})
-    assert [f.message for f in fired if f.check == "repeated-recommendation"] == [
-        "a.txt and b.txt both recommend zoledronic acid: the sources agree."]
+    [agreement] = [f for f in fired if f.check == "repeated-recommendation"]
+    assert agreement.message in ("2 documents recommend zoledronic acid (a.txt, b.txt): the sources agree.",
+                                 "2 documents recommend zoledronic acid (b.txt, a.txt): the sources agree.")
+    assert {s.source_file for s in agreement.involves} == {"a.txt", "b.txt"}
     apart = run(tmp_path / "2", {"a.txt": page(ESO_T, "Zoledronic acid is recommended. 1, 2"),
                                  "b.txt": page(BREAST_T, "Zoledronic acid should be given. 1, 2")})
     assert "repeated-recommendation" not in checks_of(apart)
+
+
+def test_repeated_recommendation_is_one_finding_however_many_documents_agree(tmp_path):
+    fired = run(tmp_path, {name: page(ANY_T, "Zoledronic acid is recommended. 1, 2") for name in ("a.txt", "b.txt", "c.txt")})
+    [agreement] = [f for f in fired if f.check == "repeated-recommendation"]
+    assert agreement.message.startswith("3 documents recommend zoledronic acid (")
+    assert sorted(agreement.message.split("(")[1].split(")")[0].split(", ")) == ["a.txt", "b.txt", "c.txt"]
+    assert {s.source_file for s in agreement.involves} == {"a.txt", "b.txt", "c.txt"}
 
 
 def test_alternative_actions(tmp_path):
@@ -315,14 +325,14 @@ def test_check_exits_0_when_nothing_reaches_the_threshold(tmp_path, run_cli):
 
 def test_check_text_report_groups_by_severity_and_document(built_store, run_cli):
     out = run_cli("check", "--store", built_store.path).stdout
-    assert out.index("ERROR (20)") < out.index("WARNING (5)") < out.index("INFO (32)")
+    assert out.index("ERROR (20)") < out.index("WARNING (5)") < out.index("INFO (15)")
     assert f"  {ESO}\n    [dangling-citation] Citation marker 5 in {ESO}" in out
-    assert out.rstrip().endswith("57 findings: 20 error, 5 warning, 32 info")
+    assert out.rstrip().endswith("40 findings: 20 error, 5 warning, 15 info")
 
 
 def test_check_json_and_csv_shapes(built_store, run_cli):
     data = json.loads(run_cli("check", "--store", built_store.path, "--format", "json").stdout)
-    assert data["counts"] == {"error": 20, "warning": 5, "info": 32}
+    assert data["counts"] == {"error": 20, "warning": 5, "info": 15}
     first = data["findings"][0]
     assert set(first) == {"finding", "type", "check", "severity", "message", "withinDocument", "involves"}
     assert set(first["involves"][0]) == {"iri", "kind", "document", "source_file", "start", "end", "quote"}
