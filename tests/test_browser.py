@@ -66,6 +66,7 @@ def shot(page, name: str) -> None:
     ("document", "/document/oracle-esophageal-cancer-bone-metastases", "Treatment Algorithm by Performance Status"),
     ("statement", "/document/oracle-breast-cancer-bone-metastasis/statement/1277", "BoneModifyingAgentRecommendation"),
     ("concept", "/concept/ZoledronicAcid", "Statements about zoledronic acid"),
+    ("compare", "/compare", "What each source says about each intervention"),
     ("checks", "/checks?severity=warning", "Checks report"),
     ("console", "/query?saved=dangling-markers", "20 rows"),
     ("pathways", "/pathways?PerformanceStatus=1", "Good performance status (ECOG 0-2)"),
