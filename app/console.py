@@ -12,6 +12,7 @@ from graph.pages import page_path
 from graph.queries import load_queries
 
 from . import store, wants_json
+from .sparql import query_limits, status_of
 
 bp = Blueprint("console", __name__)
 PAGE_SIZE = 50
@@ -47,11 +48,12 @@ def console():
     except ValueError:
         page = 1
     result = {"query": text, "saved": name, "values": values, "page": page, "pageSize": PAGE_SIZE, "downloads": {}}
+    status, headers = 200, {}
     started = time.perf_counter()
     try:
         bindings = chosen.bindings(values) if chosen else {}
         outcome = run_query(store().path, text, bindings, fmt="json", max_rows=CONSOLE_MAX_ROWS, truncate=True,
-                            timeout=30)
+                            **query_limits())
         result["seconds"] = round(time.perf_counter() - started, 3)
         result["truncated"] = outcome.truncated
         if outcome.form in ("SELECT", "ASK"):
@@ -69,10 +71,13 @@ def console():
                                for fmt in ("csv", "json")} if not chosen or not chosen.params else {}
     except QueryError as exc:
         result["error"] = str(exc)
+        status, headers = status_of(exc)
     result["share"] = "/query?" + urlencode({"saved": name, **values} if chosen else {"query": text})
     if wants_json():
-        return jsonify(result)
-    return render_template("console/page.html", saved=saved, saved_name=name, **{k: v for k, v in result.items() if k != "saved"})
+        return jsonify(result), status, headers
+    page_html = render_template("console/page.html", saved=saved, saved_name=name,
+                                **{k: v for k, v in result.items() if k != "saved"})
+    return page_html, status, headers
 
 
 TERMS_QUERY = """

@@ -5,8 +5,10 @@ GET with ``query=…``; POST form-encoded (``application/x-www-form-urlencoded``
 ``default-graph-uri`` and ``named-graph-uri`` (they override FROM / FROM NAMED in the query).
 Results by content negotiation, or the ``format`` parameter: json, xml, csv, tsv for SELECT and
 ASK; turtle, jsonld, ntriples, xml for CONSTRUCT and DESCRIBE; 406 when nothing acceptable.
-Updates and SERVICE are refused (403); a query is stopped after QUERY_TIMEOUT seconds (503)
-and refused when its result exceeds MAX_ROWS (413). Without a query, GET shows a form.
+Updates and SERVICE are refused (403), decided from the parsed query; a query is stopped after
+QUERY_TIMEOUT seconds or past QUERY_MEMORY_MB (503), refused when its result exceeds MAX_ROWS
+(413), and waits for one of QUERY_SLOTS (503 with Retry-After when the line is full). Without a
+query, GET shows a form. docs/limits.md lists every limit.
 """
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from graph.errors import QueryError, QueryRefused, QueryTimeout, ResultTooLarge
-from graph.sparql import GRAPH_FORMATS, RESULT_FORMATS, query_form, run_query
+from graph.errors import QueryBusy, QueryError, QueryRefused, ResultTooLarge
+from graph.sparql import GRAPH_FORMATS, RESULT_FORMATS, Admission, run_query
 
 from . import store
 
@@ -27,16 +29,49 @@ _RESULT_BY_MEDIA.update({"application/json": "json", "application/xml": "xml", "
 _GRAPH_BY_MEDIA = {media: name for name, media in GRAPH_FORMATS.items() if name in ("turtle", "jsonld", "ntriples", "xml")}
 _GRAPH_BY_MEDIA.update({"application/x-turtle": "turtle", "text/plain": "ntriples", "application/xml": "xml"})
 _FORMAT_ALIASES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "turtle", "ttl": "turtle",
-                   "jsonld": "jsonld", "json-ld": "jsonld", "ntriples": "ntriples", "nt": "ntriples", "rdfxml": "xml"}
+                   "jsonld": "jsonld", "json-ld": "jsonld", "ntriples": "ntriples", "nt": "ntriples", "rdfxml": "xml",
+                   "rdf+xml": "xml"}
 
 
-def _fail(status: int, message: str):
-    abort(Response(message + "\n", status=status, mimetype="text/plain"))
+def _fail(status: int, message: str, headers: dict | None = None):
+    abort(Response(message + "\n", status=status, mimetype="text/plain", headers=headers))
+
+
+def status_of(exc: QueryError) -> tuple[int, dict]:
+    """Return the HTTP status (and headers) that answer a query that failed this way."""
+    if isinstance(exc, QueryRefused):
+        return 403, {}
+    if isinstance(exc, QueryBusy):
+        return 503, {"Retry-After": str(exc.retry_after)}
+    if isinstance(exc, ResultTooLarge):
+        return 413, {}
+    if type(exc) is QueryError:
+        return 400, {}
+    return 503, {}  # stopped: out of time or memory
+
+
+def query_limits() -> dict:
+    """Return the keyword arguments that bound every query the app runs (time, memory, slots)."""
+    config = current_app.config
+    admission = current_app.extensions.get("guidegraph_admission")
+    if admission is None:
+        admission = current_app.extensions.setdefault("guidegraph_admission", Admission(
+            config.get("QUERY_SLOTS", 2), config.get("QUERY_QUEUE", 16), config.get("QUERY_QUEUE_WAIT", 10.0)))
+    return {"timeout": config["QUERY_TIMEOUT"], "memory": int(config.get("QUERY_MEMORY_MB", 2048) * 2**20),
+            "admission": admission}
+
+
+def _params(raw: bytes) -> dict[str, list[str]]:
+    """Decode URL-encoded parameters strictly: bytes that are not UTF-8 are refused, not replaced."""
+    try:
+        return parse_qs(raw.decode("ascii"), keep_blank_values=True, errors="strict")
+    except UnicodeDecodeError:
+        _fail(400, "the parameters are not valid UTF-8 (percent-encode UTF-8 bytes)")
 
 
 def _query_and_dataset() -> tuple[str | None, list[str], list[str]]:
     """Read the query and dataset the protocol way, refusing what the protocol refuses."""
-    url_params = parse_qs(request.query_string.decode("utf-8", "replace"), keep_blank_values=True)
+    url_params = _params(request.query_string)
     if request.method == "GET":
         params = url_params
         if "update" in params:
@@ -46,11 +81,7 @@ def _query_and_dataset() -> tuple[str | None, list[str], list[str]]:
         content_type = (request.mimetype or "").lower()
         charset = (request.mimetype_params.get("charset") or "utf-8").lower()
         if content_type == "application/x-www-form-urlencoded":
-            try:
-                body = request.get_data().decode("utf-8")
-            except UnicodeDecodeError:
-                _fail(400, "the form is not UTF-8")
-            form = parse_qs(body, keep_blank_values=True)
+            form = _params(request.get_data())
             if "update" in form:
                 _fail(403, "updates are refused: this endpoint is read-only")
             queries = form.get("query", [])
@@ -94,36 +125,24 @@ def _negotiate(form: str, override: str | None) -> str:
     return by_media[best]
 
 
-@bp.route("/sparql", methods=["GET", "POST", "PUT", "DELETE", "PATCH"])
+@bp.route("/sparql", methods=["GET", "POST"])
 def endpoint():
     """Answer a SPARQL query (or show the query form)."""
-    if request.method not in ("GET", "POST"):
-        _fail(405, "the query operation takes GET or POST")
     query, default_graphs, named_graphs = _query_and_dataset()
     if query is None:
         if request.method == "GET" and "text/html" in request.accept_mimetypes.values():
             return render_template("sparql/form.html")
         _fail(400, "no query: send query=… (GET or form POST) or a body of type application/sparql-query")
-    try:
-        form = query_form(query)
-    except QueryRefused as exc:
-        _fail(403, str(exc))
-    except QueryError as exc:
-        _fail(400, str(exc))
-    fmt = _negotiate(form, request.values.get("format") if request.method == "GET" else request.args.get("format"))
+    override = request.args.get("format")
     started = time.perf_counter()
     try:
-        outcome = run_query(store().path, query, fmt=fmt, timeout=current_app.config["QUERY_TIMEOUT"],
+        # the format is chosen once the query is parsed (its form decides what can carry the result)
+        outcome = run_query(store().path, query, fmt=lambda form: _negotiate(form, override),
                             default_graphs=default_graphs, named_graphs=named_graphs,
-                            max_rows=current_app.config["MAX_ROWS"], base_iri=request.base_url)
-    except QueryRefused as exc:
-        _fail(403, str(exc))
-    except QueryTimeout as exc:
-        _fail(503, str(exc))
-    except ResultTooLarge as exc:
-        _fail(413, str(exc))
+                            max_rows=current_app.config["MAX_ROWS"], base_iri=request.base_url, **query_limits())
     except QueryError as exc:
-        _fail(400, str(exc))
+        status, headers = status_of(exc)
+        _fail(status, str(exc), headers)
     response = Response(outcome.body, mimetype=outcome.media_type)
     if outcome.media_type.startswith("text/"):
         response.mimetype_params["charset"] = "utf-8"

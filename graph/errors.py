@@ -41,3 +41,15 @@ class QueryTimeout(QueryError):
 
 class ResultTooLarge(QueryError):
     """The query's result has more rows than the configured cap."""
+
+
+class QueryTooCostly(QueryError):
+    """The query needed more memory than its limit and was stopped."""
+
+
+class QueryBusy(QueryError):
+    """Every query slot is taken and the waiting line is full; try again after ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int = 1):
+        super().__init__(message)
+        self.retry_after = retry_after

@@ -9,15 +9,23 @@ formats (JSON, XML, CSV, TSV) for SELECT and ASK, an RDF syntax for CONSTRUCT an
 from __future__ import annotations
 
 import json
+import math
 import multiprocessing as mp
+import os
 import re
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import Literal, URIRef, Variable
 from rdflib.term import Identifier
 
-from .errors import QueryError, QueryRefused, QueryTimeout, ResultTooLarge
+from .errors import QueryBusy, QueryError, QueryRefused, QueryTimeout, QueryTooCostly, ResultTooLarge
 from .namespaces import PREFIXES
 
 DEFAULT_TIMEOUT = 30.0
@@ -26,13 +34,19 @@ RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application
 GRAPH_FORMATS = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
                  "xml": "application/rdf+xml", "trig": "application/trig", "nquads": "application/n-quads"}
 
-# Tokens that must not be read as keywords or variables: comments, IRIs, strings.
+MAX_QUERY_CHARS = 200_000
+# Deep enough for any query a person writes; deeper nesting is refused rather than crashing the parser.
+MAX_PARSE_DEPTH = 20_000
+DEFAULT_MEMORY_BYTES = 2 * 1024**3
+
+# Comments, IRIs and strings: only to find where a variable to inline stands (bind); what a
+# query may do is decided by parse_query, on the final text.
 _OPAQUE = re.compile(
     r'#[^\n]*|<[^<>"{}|^`\\\s]*>|"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'',
     re.S,
 )
-_UPDATE_WORDS = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b\s*(DATA|WHERE|\{|SILENT|GRAPH|DEFAULT|ALL|NAMED|<)", re.I)
+_FORMS = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
 
 @dataclass
@@ -47,84 +61,130 @@ class QueryOutcome:
     truncated: bool = False
 
 
-def _skeleton(query: str) -> str:
-    """Return the query with comments, IRIs and strings blanked out (same length)."""
-    return _OPAQUE.sub(lambda m: " " * len(m.group()) if m.group().startswith("#") else "\x00" * len(m.group()), query)
+@dataclass(frozen=True)
+class ParsedQuery:
+    """What the SPARQL parser found in a query: its form, variables and dataset clause."""
+
+    form: str
+    variables: frozenset[str]
+    projected: frozenset[str] | None  # None for SELECT * and for the other forms
+    has_dataset: bool  # FROM / FROM NAMED
+
+
+def _tree_nodes(node) -> Iterator:
+    """Yield every node of an rdflib SPARQL parse tree, depth first, without recursion."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        yield item
+        if isinstance(item, CompValue):
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, ParseResults)):
+            stack.extend(item)
+
+
+def _syntax_error(exc) -> QueryError:
+    if all(form in exc.msg for form in _FORMS):
+        return QueryError(f"not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE at line {exc.lineno}, "
+                          f"column {exc.col}")
+    return QueryError(f"syntax error at line {exc.lineno}, column {exc.col}: {exc.msg}"
+                      f" (near {exc.line.strip()[:60]!r})")
+
+
+@lru_cache(maxsize=512)
+def parse_query(text: str) -> ParsedQuery:
+    """Parse a SPARQL 1.1 query and refuse what a read-only, offline endpoint must not run.
+
+    The decision is made on rdflib's parse tree of the text, after the Unicode escapes that
+    SPARQL expands before parsing: an update (``INSERT``, ``LOAD`` …) raises QueryRefused, and
+    so does ``SERVICE`` anywhere (in OPTIONAL, sub-queries, EXISTS, MINUS …); anything that is
+    not a query raises QueryError with the line and column.
+    """
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(text):,} characters long, over the limit of {MAX_QUERY_CHARS:,}")
+    text = text.removeprefix("\ufeff")
+    try:
+        tree = parseQuery(text)
+    except ParseBaseException as exc:
+        try:
+            parseUpdate(text)
+        except (ParseBaseException, RecursionError, ValueError):
+            raise _syntax_error(exc) from None
+        raise QueryRefused("updates are refused: this endpoint is read-only "
+                           "(use `guidegraph build` or `guidegraph load` to change the store)") from None
+    except RecursionError:
+        raise QueryError("the query is nested too deeply to parse: flatten its groups or expressions") from None
+    except ValueError as exc:  # an invalid \\u escape
+        raise QueryError(f"syntax error: {exc}") from None
+    body = tree[1]
+    variables = set()
+    for node in _tree_nodes(tree):
+        if isinstance(node, CompValue) and node.name == "ServiceGraphPattern":
+            raise QueryRefused("SERVICE is refused: guidegraph does not send queries to other endpoints")
+        if isinstance(node, Variable):
+            variables.add(str(node))
+    projected = None
+    if body.name == "SelectQuery" and "projection" in body:
+        # CompValue.get returns the key itself for a missing key: test membership instead
+        projected = frozenset(str(v["evar"] if "evar" in v else v["var"]) for v in body["projection"])
+    return ParsedQuery(form=_FORMS[body.name], variables=frozenset(variables), projected=projected,
+                       has_dataset=bool("datasetClause" in body and body["datasetClause"]))
 
 
 def query_form(query: str) -> str:
-    """Return SELECT, ASK, CONSTRUCT or DESCRIBE; raise QueryError for anything else."""
-    skel = _skeleton(query)
-    m = re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", skel, re.I)
-    if _UPDATE_WORDS.search(skel):
-        raise QueryRefused("updates are refused: this endpoint is read-only (use `guidegraph build` or `load` to change the store)")
-    if not m:
-        raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return m.group(1).upper()
+    """Return SELECT, ASK, CONSTRUCT or DESCRIBE; raise QueryError (QueryRefused) for anything else."""
+    return parse_query(query).form
 
 
 def refuse_hostile(query: str) -> None:
     """Raise QueryError for what a read-only, offline endpoint must not run."""
-    if len(query) > 200_000:
-        raise QueryError("query is longer than 200,000 characters")
-    skel = _skeleton(query)
-    if re.search(r"\bSERVICE\b", skel, re.I):
-        raise QueryRefused("SERVICE is refused: guidegraph does not send queries to other endpoints")
-    query_form(query)
-
-
-def _projection(skel: str) -> set[str] | None:
-    """Return the variables a SELECT projects (None for ``*`` or a non-SELECT query)."""
-    m = re.search(r"\bSELECT\b(.*?)(\bWHERE\b|\{)", skel, re.I | re.S)
-    if not m:
-        return None
-    clause = m.group(1)
-    if re.search(r"(^|\s)\*(\s|$)", clause):
-        return None
-    names = set(re.findall(r"\bAS\s+[?$](\w+)", clause, re.I))
-    depth = 0
-    for tok in re.finditer(r"[()]|[?$](\w+)", clause):
-        if tok.group() == "(":
-            depth += 1
-        elif tok.group() == ")":
-            depth -= 1
-        elif depth == 0:
-            names.add(tok.group(1))
-    return names
+    parse_query(query)
 
 
 def bind(query: str, bindings: dict[str, Identifier]) -> tuple[str, dict[str, Identifier]]:
     """Split bindings: projected variables go to initBindings, the others into the text as RDF terms.
 
     Oxigraph substitutes only projected variables; for the rest the variable's occurrences
-    (outside comments, strings and IRIs) are replaced by the term's N-Triples form, which
-    cannot change the query's structure whatever the value.
+    (outside comments, strings and IRIs) are replaced by the term's N-Triples form. The text
+    that comes out is parsed again, so it is held to the same rules as any query.
     """
     if not bindings:
         return query, {}
-    skel = _skeleton(query)
-    form = query_form(query)
-    projected = _projection(skel) if form == "SELECT" else set()
+    from rdflib.plugins.sparql.parser import expandUnicodeEscapes
+
+    parsed = parse_query(query)
     init = {}
     inline = {}
     for name, term in bindings.items():
-        if not re.search(r"[?$]" + re.escape(name) + r"\b", skel):
+        if name not in parsed.variables:
             raise QueryError(f"the query has no variable ?{name} to bind")
-        if projected is None or name in projected:
+        if parsed.form == "SELECT" and (parsed.projected is None or name in parsed.projected):
             init[name] = term
         else:
             inline[name] = term
     if not inline:
         return query, init
+    text = expandUnicodeEscapes(query.removeprefix("\ufeff"))
+    skel = _OPAQUE.sub(lambda m: " " * len(m.group()), text)
     out = []
     last = 0
     for m in re.finditer(r"[?$](\w+)\b", skel):
         if m.group(1) in inline:
-            out.append(query[last:m.start()])
+            out.append(text[last:m.start()])
             out.append(inline[m.group(1)].n3())
             last = m.end()
-    out.append(query[last:])
-    return "".join(out), init
+    out.append(text[last:])
+    bound = "".join(out)
+    if parse_query(bound).form != parsed.form:
+        raise QueryError("binding the parameters changed the query's form: check the parameter values")
+    return bound, init
 
 
 _RDF_FORMATS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "xml": "RDF_XML", "trig": "TRIG",
@@ -155,28 +215,59 @@ def _take(results, limit: int) -> tuple[list, bool]:
     return taken[:limit], len(taken) > limit
 
 
-def _child(conn, store_path: str, query: str, substitutions: dict, fmt: str, default_graphs: list[str],
-           named_graphs: list[str], max_rows: int, base_iri: str | None, truncate: bool = False) -> None:
+def _child(conn, parent_pid: int, store_path: str, query: str, bindings: dict, fmt: str | None, ask_format: bool,
+           default_graphs: list[str],
+           named_graphs: list[str], max_rows: int, base_iri: str | None, truncate: bool, memory: int | None) -> None:
+    """Parse, check and run one query inside the confined child; talk to the parent over ``conn``."""
+    import sys
+
     import pyoxigraph as ox
     from rdflib.query import Result
 
+    from .sandbox import confine
+
+    # Oxigraph prints its own message when an allocation fails; the parent reports it instead
+    import faulthandler
+
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
     try:
+        confine(parent_pid, memory)
+        sys.setrecursionlimit(MAX_PARSE_DEPTH)
+        text, init = bind(query, bindings)
+        prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+        try:
+            # the query as Oxigraph will run it, checked as a whole: the prologue is the only thing added
+            parsed = parse_query(prologue + text)
+        except QueryError as exc:
+            raise type(exc)(_shift_lines(str(exc), -len(PREFIXES))) from None
+        text = prologue + text
+        if ask_format:
+            conn.send(("form", parsed.form, None, None))
+            fmt = conn.recv()
+            if fmt is None:
+                return
+        fmt = _choose_format(parsed.form, fmt)[0]
         from .store import Store
 
         db = Store(store_path).oxigraph()
-        options: dict = {"substitutions": {ox.Variable(k): v for k, v in substitutions.items()}, "base_iri": base_iri}
+        options: dict = {"substitutions": {ox.Variable(k): _to_ox(v) for k, v in init.items()}, "base_iri": base_iri}
         if default_graphs:
             options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        elif not re.search(r"\bFROM\b", _skeleton(query), re.I):
+        elif not parsed.has_dataset:
             options["use_default_graph_as_union"] = True
         if named_graphs:
             options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        result = db.query(query, **options)
+        try:
+            result = db.query(text, **options)
+        except SyntaxError as exc:
+            raise QueryError(_oxigraph_syntax(str(exc), prologue.count("\n"))) from None
         if isinstance(result, ox.QueryBoolean):
             out = Result("ASK")
             out.askAnswer = bool(result)
             body = out.serialize(format=fmt) if fmt != "tsv" else b"?_askResult\n" + (b"true\n" if out.askAnswer else b"false\n")
-            conn.send(("ok", "ASK", body, (1, False)))
+            conn.send(("ok", "ASK", body, (1, False, fmt)))
         elif isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
             rows, cut = _take(result, max_rows)
@@ -188,19 +279,25 @@ def _child(conn, store_path: str, query: str, substitutions: dict, fmt: str, def
             out.bindings = [{Variable(n): _to_rdflib(row[i]) for i, n in enumerate(names) if row[i] is not None}
                             for row in rows]
             body = tsv(out) if fmt == "tsv" else out.serialize(format=fmt)
-            conn.send(("ok", "SELECT", body, (len(rows), cut)))
+            conn.send(("ok", "SELECT", body, (len(rows), cut, fmt)))
         else:
             triples, cut = _take(result, max_rows)
             if cut and not truncate:
                 conn.send(("too-large", "CONSTRUCT", max_rows, None))
                 return
             body = ox.serialize(triples, format=getattr(ox.RdfFormat, _RDF_FORMATS[fmt]))
-            conn.send(("ok", "CONSTRUCT", body, (len(triples), cut)))
+            conn.send(("ok", "CONSTRUCT", body, (len(triples), cut, fmt)))
+    except QueryRefused as exc:
+        conn.send(("refused", "QueryRefused", str(exc), None))
+    except QueryError as exc:
+        conn.send(("error", "QueryError", str(exc), None))
+    except MemoryError:
+        conn.send(("memory", "MemoryError", "", None))
     except Exception as exc:  # sent to the parent, which raises QueryError
-        conn.send(("error", type(exc).__name__, str(exc), None))
+        conn.send(("error", type(exc).__name__, f"{type(exc).__name__}: {exc}", None))
     finally:
         conn.close()
-
+        os._exit(0)
 
 def tsv(result) -> bytes:
     """Write SELECT results in the W3C SPARQL 1.1 TSV format (terms in SPARQL syntax)."""
@@ -216,49 +313,107 @@ def tsv(result) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+class Admission:
+    """How many queries may run at once, and how many may wait for their turn (and how long)."""
+
+    def __init__(self, running: int, waiting: int, wait_seconds: float):
+        self.running_max, self.waiting_max, self.wait_seconds = running, waiting, wait_seconds
+        self.running = 0
+        self.waiting = 0
+        self._cond = threading.Condition()
+
+    @contextmanager
+    def slot(self):
+        """Hold a place among the running queries; raise QueryBusy when none comes in time."""
+        with self._cond:
+            if self.running >= self.running_max:
+                if self.waiting >= self.waiting_max:
+                    raise QueryBusy(f"{self.running} queries are running and {self.waiting} are waiting: "
+                                    "try again shortly", retry_after=max(1, round(self.wait_seconds)))
+                self.waiting += 1
+                try:
+                    if not self._cond.wait_for(lambda: self.running < self.running_max, timeout=self.wait_seconds):
+                        raise QueryBusy(f"no query slot became free in {self.wait_seconds:g} s: try again shortly",
+                                        retry_after=max(1, round(self.wait_seconds)))
+                finally:
+                    self.waiting -= 1
+            self.running += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.running -= 1
+                self._cond.notify()
+
+
 def run_query(store_path: str | Path, query: str, bindings: dict[str, Identifier] | None = None,
-              fmt: str | None = None, timeout: float = DEFAULT_TIMEOUT, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None, max_rows: int = DEFAULT_MAX_ROWS,
-              base_iri: str | None = None, truncate: bool = False) -> QueryOutcome:
+              fmt: str | Callable[[str], str] | None = None, timeout: float = DEFAULT_TIMEOUT,
+              default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+              max_rows: int = DEFAULT_MAX_ROWS, base_iri: str | None = None, truncate: bool = False,
+              memory: int | None = DEFAULT_MEMORY_BYTES, admission: Admission | None = None) -> QueryOutcome:
     """Run a query on the store at ``store_path`` and return its serialised result.
 
-    ``default_graphs`` / ``named_graphs`` are the SPARQL protocol's dataset (an unknown graph
-    is an empty graph); without them the default graph is the union of all graphs. The query
-    runs in a child process that is killed after ``timeout`` seconds; a result of more than
-    ``max_rows`` rows (or triples) is refused rather than cut silently. Relative IRIs in the
-    query resolve against ``base_iri`` (the endpoint's URL). With ``truncate`` a larger result is
-    cut to ``max_rows`` and the outcome says so (the console shows a "truncated" flag).
+    The query is parsed, checked (parse_query) and evaluated in a confined child process (no
+    network, at most ``memory`` bytes, killed after ``timeout`` seconds from the start, parse
+    included). ``fmt`` is a format name, or a function from the query's form to one (content
+    negotiation); None takes JSON or Turtle. ``default_graphs`` / ``named_graphs`` are the SPARQL
+    protocol's dataset (an unknown graph is an empty graph); without them the default graph is
+    the union of all graphs. A result of more than ``max_rows`` rows (or triples) is refused
+    rather than cut silently, unless ``truncate``: then it is cut and the outcome says so.
+    Relative IRIs resolve against ``base_iri``. With ``admission``, the query waits for a slot
+    and raises QueryBusy when none comes.
     """
-    refuse_hostile(query)
-    form = query_form(query)
-    query, init = bind(query, bindings or {})
+    if len(query) > MAX_QUERY_CHARS:
+        raise QueryError(f"the query is {len(query):,} characters long, over the limit of {MAX_QUERY_CHARS:,}")
+    query = query.removeprefix("\ufeff")
+    with admission.slot() if admission else nullcontext():
+        return _run_in_child(str(store_path), query, dict(bindings or {}), fmt, timeout, list(default_graphs or []),
+                             list(named_graphs or []), max_rows, base_iri, truncate, memory)
+
+
+def _choose_format(form: str, fmt: str | None) -> tuple[str, str]:
+    """Return the format name and media type for a result of this form; raise QueryError when it cannot carry it."""
     if form in ("SELECT", "ASK"):
         fmt = fmt or "json"
         if fmt not in RESULT_FORMATS:
             raise QueryError(f"{form} results come as {', '.join(RESULT_FORMATS)}, not {fmt}")
-        media = RESULT_FORMATS[fmt]
-    else:
-        fmt = fmt or "turtle"
-        if fmt not in GRAPH_FORMATS:
-            raise QueryError(f"{form} results are RDF: {', '.join(GRAPH_FORMATS)}, not {fmt}")
-        media = GRAPH_FORMATS[fmt]
-    prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items()
-                       if not re.search(r"\bPREFIX\s+" + p + r"\s*:", query, re.I))
-    substitutions = {k: _to_ox(v) for k, v in init.items()}
+        return fmt, RESULT_FORMATS[fmt]
+    fmt = fmt or "turtle"
+    if fmt not in GRAPH_FORMATS:
+        raise QueryError(f"{form} results are RDF: {', '.join(GRAPH_FORMATS)}, not {fmt}")
+    return fmt, GRAPH_FORMATS[fmt]
+
+
+def _run_in_child(store_path, query, bindings, fmt, timeout, default_graphs, named_graphs, max_rows, base_iri,
+                  truncate, memory) -> QueryOutcome:
     ctx = mp.get_context("fork")
-    parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, str(store_path), prologue + query, substitutions, fmt,
-                                            list(default_graphs or []), list(named_graphs or []), max_rows, base_iri,
-                                            truncate),
+    parent, child = ctx.Pipe(duplex=True)
+    proc = ctx.Process(target=_child, args=(child, os.getpid(), store_path, query, bindings,
+                                            None if callable(fmt) else fmt, callable(fmt), default_graphs, named_graphs, max_rows, base_iri, truncate, memory),
                        daemon=True)
+    deadline = time.monotonic() + timeout
     proc.start()
     child.close()
+    chosen = None
     try:
-        if not parent.poll(timeout):
-            raise QueryTimeout(f"query stopped after {timeout:g} s: it did not finish in time (raise the limit with --timeout)")
-        status, kind, payload, rows = parent.recv()
+        while True:
+            if not parent.poll(max(0.0, deadline - time.monotonic())):
+                raise QueryTimeout(f"query stopped after {timeout:g} s: it did not finish in time")
+            status, kind, payload, rows = parent.recv()
+            if status != "form":
+                break
+            chosen = None
+            try:
+                chosen = _choose_format(kind, fmt(kind) if callable(fmt) else fmt)
+            finally:
+                parent.send(chosen[0] if chosen else None)
     except EOFError:
-        raise QueryError("query process ended without an answer (out of memory?)") from None
+        proc.join(1)
+        code = proc.exitcode
+        if memory and code is not None and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS):
+            raise QueryTooCostly(f"the query needed more than its memory limit of {memory / 2**20:,.0f} MB and was "
+                                 "stopped: narrow its patterns, add LIMIT, or raise the limit") from None
+        raise QueryError(f"the query process ended without an answer (exit code {code})") from None
     finally:
         if proc.is_alive():
             proc.kill()
@@ -267,12 +422,17 @@ def run_query(store_path: str | Path, query: str, bindings: dict[str, Identifier
     if status == "too-large":
         raise ResultTooLarge(f"the result has more than {payload:,} {'rows' if kind == 'SELECT' else 'triples'}: "
                              "add LIMIT (and OFFSET to page), or raise the cap")
+    if status == "refused":
+        raise QueryRefused(payload)
+    if status == "memory":
+        raise QueryTooCostly(f"the query needed more than its memory limit of {memory / 2**20:,.0f} MB and was "
+                             "stopped: narrow its patterns, add LIMIT, or raise the limit")
     if status == "error":
-        raise QueryError(_explain(kind, payload, len(prologue.splitlines())))
-    count, cut = rows
+        raise QueryError(payload)
+    count, cut, fmt_name = rows
+    media = RESULT_FORMATS[fmt_name] if kind in ("SELECT", "ASK") else GRAPH_FORMATS[fmt_name]
     return QueryOutcome(form=kind, body=payload if isinstance(payload, bytes) else payload.encode(), media_type=media,
-                        format=fmt, rows=count, truncated=cut)
-
+                        format=fmt_name, rows=count, truncated=cut)
 
 def _to_ox(term):
     import pyoxigraph as ox
@@ -289,13 +449,19 @@ def _to_ox(term):
     return ox.Literal(str(term))
 
 
-def _explain(kind: str, message: str, prologue_lines: int) -> str:
+def _oxigraph_syntax(message: str, prologue_lines: int) -> str:
     m = re.search(r"error at (\d+):(\d+)", message)
     if m:
-        line = int(m.group(1)) - prologue_lines
-        message = message.replace(m.group(0), f"error at line {line}, column {m.group(2)}")
-        return f"syntax {message}"
-    return f"{kind}: {message}"
+        return message.replace(m.group(0), f"syntax error at line {int(m.group(1)) - prologue_lines}, column {m.group(2)}")
+    return f"syntax error: {message}"
+
+
+def _shift_lines(message: str, by: int) -> str:
+    """Move the line number in a parser's message by ``by`` (the prefixes guidegraph added above the query)."""
+    m = re.search(r"at line (\d+), column", message)
+    if not m:
+        return message
+    return message.replace(m.group(0), f"at line {max(1, int(m.group(1)) + by)}, column", 1)
 
 
 def table(outcome: QueryOutcome) -> str:
@@ -328,14 +494,7 @@ def term_for(value: str, kind: str) -> Identifier:
     """Turn a parameter value as typed on a command line into an RDF term of the given kind."""
     kind = kind.lower()
     if kind in ("iri", "uri"):
-        for p, iri in PREFIXES.items():
-            if value.startswith(p + ":") and not value.startswith(p + "://"):
-                return URIRef(iri + value[len(p) + 1:])
-        if not re.match(r"^[a-z][a-z0-9+.\-]*:", value, re.I):
-            raise QueryError(f"{value!r} is not an IRI (expected https://… or a prefixed name such as gg:Statement)")
-        if re.search(r'[\x00-\x20<>"{}|^`\\]', value):
-            raise QueryError(f"{value!r} is not a valid IRI: it contains a space, a control character or one of <>\"{{}}|^`\\")
-        return URIRef(value)
+        return _iri(value)
     if kind in ("integer", "int"):
         try:
             return Literal(int(value))
@@ -343,7 +502,32 @@ def term_for(value: str, kind: str) -> Identifier:
             raise QueryError(f"{value!r} is not an integer") from None
     if kind in ("decimal", "double", "float"):
         try:
-            return Literal(float(value))
+            number = float(value)
         except ValueError:
             raise QueryError(f"{value!r} is not a number") from None
+        if not math.isfinite(number):
+            raise QueryError(f"{value!r} is not a finite number")
+        return Literal(number)
     return Literal(value)
+
+
+def _iri(value: str) -> URIRef:
+    """Return the IRI written as ``value`` (absolute, or a prefixed name such as gg:Statement), checked."""
+    from urllib.parse import urlsplit
+
+    for p, iri in PREFIXES.items():
+        if value.startswith(p + ":") and not value.startswith(p + "://"):
+            value = iri + value[len(p) + 1:]
+            break
+    bad = sorted({ch for ch in value if ord(ch) <= 0x20 or ch in '<>"{}|^`\\'})
+    if bad:
+        shown = " ".join(repr(ch) for ch in bad)
+        raise QueryError(f"{value!r} is not a valid IRI: it contains {shown} (spaces, control characters and "
+                         f"<>\"{{}}|^`\\ are not allowed)")
+    try:
+        scheme = urlsplit(value).scheme
+    except ValueError as exc:
+        raise QueryError(f"{value!r} is not a valid IRI: {exc}") from None
+    if not scheme:
+        raise QueryError(f"{value!r} is not an IRI (expected https://… or a prefixed name such as gg:Statement)")
+    return URIRef(value)
