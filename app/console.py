@@ -5,7 +5,7 @@ import json
 import time
 from urllib.parse import urlencode
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 
 from graph.errors import QueryError
 from graph.pages import page_path
@@ -39,14 +39,16 @@ def console():
     name = request.args.get("saved")
     text = request.args.get("query")
     chosen = saved.get(name) if name else None
+    if name and chosen is None:
+        abort(404, f"no saved query named {name!r}: the console's list shows the saved queries")
     values = {p.name: request.args.get(p.name, p.example or "") for p in chosen.params} if chosen else {}
     if chosen and not text:
         text = chosen.text
     text = text or DEFAULT_QUERY
-    try:
-        page = max(1, int(request.args.get("page", "1")))
-    except ValueError:
-        page = 1
+    page_text = request.args.get("page", "1")
+    if not page_text.isascii() or not page_text.isdigit() or not 1 <= int(page_text) <= 1_000_000:
+        abort(400, f"page must be a whole number from 1, not {page_text[:40]!r}")
+    page = int(page_text)
     result = {"query": text, "saved": name, "values": values, "page": page, "pageSize": PAGE_SIZE, "downloads": {}}
     status, headers = 200, {}
     started = time.perf_counter()

@@ -114,9 +114,11 @@ def parse_query(text: str) -> ParsedQuery:
         tree = parseQuery(text)
     except ParseBaseException as exc:
         try:
-            parseUpdate(text)
+            update = parseUpdate(text)
         except (ParseBaseException, RecursionError, ValueError):
             raise _syntax_error(exc) from None
+        if "request" not in update:  # nothing but a prologue or comments: no operation at all
+            raise QueryError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE") from None
         raise QueryRefused("updates are refused: this endpoint is read-only "
                            "(use `guidegraph build` or `guidegraph load` to change the store)") from None
     except RecursionError:

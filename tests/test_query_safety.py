@@ -368,3 +368,20 @@ def test_the_sandbox_says_where_the_network_wall_cannot_stand(monkeypatch):
     assert "sparc64" in sandbox.network_wall()
     with pytest.raises(OSError, match="sparc64"):
         sandbox.forbid_network()
+
+
+def test_an_empty_query_or_a_bare_prologue_is_not_taken_for_an_update():
+    for text in ("", "   ", "# only a comment", "PREFIX a: <urn:a#>"):
+        with pytest.raises(QueryError, match="not a SPARQL query") as caught:
+            parse_query(text)
+        assert not isinstance(caught.value, QueryRefused)
+
+
+def test_the_console_refuses_an_unknown_saved_query_and_a_page_that_is_not_a_number(built_store):
+    from app import create_app
+
+    client = create_app({"STORE": str(built_store.path)}).test_client()
+    missing = client.get("/query.json?saved=../../etc/passwd")
+    assert missing.status_code == 404 and "no saved query named" in missing.get_json()["message"]
+    for page in ("1e999", "-1", "0", "x", "\u00b2"):
+        assert client.get("/query.json", query_string={"page": page}).status_code == 400
