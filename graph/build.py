@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from . import __version__, checks
 from .errors import CorpusError, DocumentError, GuidegraphError
 from .ingest import ingest
+from .inputs import find_inputs
 from .metadata import read_catalogue
 from .model import Document
 from .annotate import annotate
@@ -98,31 +99,6 @@ class BuildReport:
             "documents": [vars(d) for d in self.documents],
             "failures": [vars(f) for f in self.failures],
         }
-
-
-def find_inputs(inputs: Iterable[str | Path] | None) -> tuple[list[Path], Path]:
-    """Expand folders and files into the document files to build, and the corpus root."""
-    items = [Path(p) for p in (inputs or [DEFAULT_CORPUS])]
-    files: list[Path] = []
-    for item in items:
-        if item.is_dir():
-            found = sorted(p for p in item.iterdir() if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES
-                           and p.name.lower() != "readme.md")
-            if not found:
-                raise CorpusError(f"{item}: no documents in this folder (looked for {', '.join(sorted(DOCUMENT_SUFFIXES))} files)")
-            files.extend(found)
-        elif item.exists():
-            files.append(item)
-        else:
-            raise CorpusError(f"{item}: no such file or folder")
-    root = items[0] if len(items) == 1 and items[0].is_dir() else Path(_common_parent(files))
-    return files, root
-
-
-def _common_parent(files: list[Path]) -> str:
-    import os.path
-
-    return os.path.commonpath([str(f.resolve().parent) for f in files]) if files else "."
 
 
 @dataclass
@@ -225,7 +201,10 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
     t0 = time.perf_counter()
     store = store if isinstance(store, Store) else Store(store)
     store.check_writable()
-    files, root = find_inputs(inputs)
+    # clashing identifiers, links out of a corpus folder and folders named like documents are
+    # refused here, before any document is built, and reported as failed inputs
+    found = find_inputs(inputs)
+    files, root = found.files, found.root
     catalogues: dict[Path, dict] = {}
     jobs = []
     for f in files:
@@ -234,7 +213,7 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
             catalogues[folder] = read_catalogue(folder)
         jobs.append((f, root, catalogues[folder], max_bytes, check_shapes))
 
-    report = BuildReport(store=str(store.path))
+    report = BuildReport(store=str(store.path), failures=[Failure(str(r.path), r.message) for r in found.refused])
     inputs_built: list[InputFile] = []
     facts: list[Fact] = []
 
