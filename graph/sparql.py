@@ -232,8 +232,13 @@ def _child(conn, parent_pid: int, store_path: str, query: str, bindings: dict, f
     import faulthandler
 
     faulthandler.disable()
+    # the server's listening and client sockets must not live on in the query process
+    keep = conn.fileno()
+    os.closerange(3, keep)
+    os.closerange(keep + 1, 1 << 20)
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 2)
+    os.close(devnull)
     try:
         confine(parent_pid, memory)
         sys.setrecursionlimit(MAX_PARSE_DEPTH)

@@ -5,6 +5,7 @@ Every test that listens for a connection listens on 127.0.0.1 only and stops by 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import subprocess
@@ -345,6 +346,9 @@ def test_a_running_query_dies_with_the_server(built_store, how):
                 break
             time.sleep(0.1)
         assert children, "no query process was started"
+        for pid in children:  # the pipe to the server is the only socket a query process holds
+            links = [os.readlink(fd) for fd in Path(f"/proc/{pid}/fd").iterdir()]
+            assert sum(link.startswith("socket:") for link in links) == 1, links
         server.send_signal(how)
         server.wait(30)
         assert all(_gone(pid) for pid in children)
