@@ -393,15 +393,18 @@ def _choose_format(form: str, fmt: str | None) -> tuple[str, str]:
 
 def _run_in_child(store_path, query, bindings, fmt, timeout, default_graphs, named_graphs, max_rows, base_iri,
                   truncate, memory) -> QueryOutcome:
+    """Fork the confined query process, answer its question about the format, and wait until the deadline."""
     ctx = mp.get_context("fork")
     parent, child = ctx.Pipe(duplex=True)
-    proc = ctx.Process(target=_child, args=(child, os.getpid(), store_path, query, bindings,
-                                            None if callable(fmt) else fmt, callable(fmt), default_graphs, named_graphs, max_rows, base_iri, truncate, memory),
-                       daemon=True)
+    ask_format = callable(fmt)
+    proc = ctx.Process(target=_child, args=(child, os.getpid(), store_path, query, bindings, None if ask_format else fmt,
+                                            ask_format, default_graphs, named_graphs, max_rows, base_iri, truncate,
+                                            memory), daemon=True)
     deadline = time.monotonic() + timeout
     proc.start()
     child.close()
-    chosen = None
+    too_costly = QueryTooCostly(f"the query needed more than its memory limit of {(memory or 0) / 2**20:,.0f} MB and "
+                                "was stopped: narrow its patterns, add LIMIT, or raise the limit")
     try:
         while True:
             if not parent.poll(max(0.0, deadline - time.monotonic())):
@@ -410,17 +413,16 @@ def _run_in_child(store_path, query, bindings, fmt, timeout, default_graphs, nam
             if status != "form":
                 break
             chosen = None
-            try:
-                chosen = _choose_format(kind, fmt(kind) if callable(fmt) else fmt)
+            try:  # the negotiation may raise (406): the child is then told to stop
+                chosen = _choose_format(kind, fmt(kind))[0]
             finally:
-                parent.send(chosen[0] if chosen else None)
+                parent.send(chosen)
     except EOFError:
         proc.join(1)
-        code = proc.exitcode
-        if memory and code is not None and code in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS):
-            raise QueryTooCostly(f"the query needed more than its memory limit of {memory / 2**20:,.0f} MB and was "
-                                 "stopped: narrow its patterns, add LIMIT, or raise the limit") from None
-        raise QueryError(f"the query process ended without an answer (exit code {code})") from None
+        # an allocation past RLIMIT_DATA aborts Oxigraph (or, rarely, faults): that is the memory limit
+        if memory and proc.exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS):
+            raise too_costly from None
+        raise QueryError(f"the query process ended without an answer (exit code {proc.exitcode})") from None
     finally:
         if proc.is_alive():
             proc.kill()
@@ -432,14 +434,14 @@ def _run_in_child(store_path, query, bindings, fmt, timeout, default_graphs, nam
     if status == "refused":
         raise QueryRefused(payload)
     if status == "memory":
-        raise QueryTooCostly(f"the query needed more than its memory limit of {memory / 2**20:,.0f} MB and was "
-                             "stopped: narrow its patterns, add LIMIT, or raise the limit")
+        raise too_costly
     if status == "error":
         raise QueryError(payload)
     count, cut, fmt_name = rows
     media = RESULT_FORMATS[fmt_name] if kind in ("SELECT", "ASK") else GRAPH_FORMATS[fmt_name]
     return QueryOutcome(form=kind, body=payload if isinstance(payload, bytes) else payload.encode(), media_type=media,
                         format=fmt_name, rows=count, truncated=cut)
+
 
 def _to_ox(term):
     import pyoxigraph as ox
