@@ -1,10 +1,12 @@
 """Pathways: the ordered steps the documents recommend for a patient situation, drawn with networkx and pyvis."""
 from __future__ import annotations
 
+import math
+
 from flask import Blueprint, abort, jsonify, render_template, request
 
-from graph.pathview import (NUMERIC, cancer_choices, concept_choices, concept_path, pathway_graph, pathways_for,
-                            status_choices)
+from graph.pathview import (NUMERIC, RANGES, cancer_choices, concept_choices, concept_path, pathway_graph,
+                            pathways_for, status_choices)
 
 from . import store, wants_json
 
@@ -17,11 +19,21 @@ def _situation() -> dict:
     for name in NUMERIC:
         value = request.args.get(name)
         if value not in (None, ""):
-            try:
-                situation[name] = float(value)
-            except ValueError:
-                abort(400, f"{NUMERIC[name]} must be a number, not {value!r}")
+            situation[name] = _number(name, value)
     return situation
+
+
+def _number(name: str, value: str) -> float:
+    """Read one numeric criterion of the situation, refusing what its scale cannot hold."""
+    low, high = RANGES[name]
+    scale = f"from {low} to {high}" if high is not None else f"{low} or more"
+    try:
+        number = float(value)
+    except ValueError:
+        abort(400, f"{NUMERIC[name]} must be a number {scale}, not {value[:100]!r}")
+    if not math.isfinite(number) or number < low or (high is not None and number > high):
+        abort(400, f"{NUMERIC[name]} must be a number {scale}, not {value[:100]!r}")
+    return number
 
 
 def _drawing(graph) -> dict:

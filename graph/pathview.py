@@ -35,6 +35,8 @@ ANCESTORS_QUERY = "SELECT ?c ?a WHERE { ?c skos:broader+ ?a }"
 # the numeric criteria a situation can give, by the vocabulary concept they are about
 NUMERIC = {"PerformanceStatus": "ECOG performance status", "SINS": "SINS score", "MirelsScore": "Mirels' score",
            "CreatinineClearance": "creatinine clearance (mL/min)"}
+# the values each scale can take (None: no bound): ECOG 0-5, SINS 0-18, Mirels 4-12, clearance not negative
+RANGES = {"PerformanceStatus": (0, 5), "SINS": (0, 18), "MirelsScore": (4, 12), "CreatinineClearance": (0, None)}
 
 
 def _ancestors(store) -> dict[str, set[str]]:
