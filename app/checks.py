@@ -1,9 +1,9 @@
 """The checks report: the build's findings, filterable, each linked to its statements; the SHACL report."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, abort, jsonify, render_template, request
 
-from graph.checks import SEVERITIES, findings
+from graph.checks import SEVERITIES, findings, load_checks
 from graph.pages import page_path, select
 
 from . import store, wants_json
@@ -37,7 +37,13 @@ def report():
     checks = sorted({f.check for f in found})
     files = sorted({i.source_file for f in found for i in f.involves if i.source_file})
     wanted_checks = set(request.args.getlist("check")) - {""}
+    known = {c.name for c in load_checks()} | set(checks)
+    if wanted_checks - known:
+        unknown = sorted(wanted_checks - known)[0][:100]
+        abort(400, f"check={unknown!r} is not a check: choose one of {', '.join(sorted(known))}")
     severity = request.args.get("severity") or None
+    if severity is not None and severity not in SEVERITIES:
+        abort(400, f"severity={severity[:100]!r} is not a severity: choose {', '.join(SEVERITIES)}")
     document = request.args.get("document") or None
     shown = [f for f in found
              if (not wanted_checks or f.check in wanted_checks)

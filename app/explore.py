@@ -1,6 +1,8 @@
 """The graph explorer: a pyvis network of a node's neighbourhood, expanded by click from a JSON endpoint."""
 from __future__ import annotations
 
+import urllib.parse
+
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
 from graph.explore import GRAPH_GROUPS, KINDS, describe, neighbours, start_node
@@ -13,12 +15,27 @@ COLOURS = {"document": "#1f5f8b", "section": "#6c8ead", "statement": "#e3a33b", 
            "reference": "#8a6bb8", "marker": "#b8a1d9", "finding": "#c0392b", "pathway": "#2c7a7b",
            "step": "#57a6a7", "dose": "#c77d4a", "criterion": "#9aa84b", "mention": "#9fc7a9", "node": "#9aa3ad"}
 DEFAULT_NODE = "https://w3id.org/guidegraph/id/document/oracle-esophageal-cancer-bone-metastases"
+MAX_WORDS = 200  # characters of the words the explorer can start from
 
 
 def _options():
-    graphs = tuple(g for g in request.args.getlist("graph") if g in GRAPH_GROUPS) or ("asserted",)
-    kinds = {k for k in request.args.getlist("kind") if k in set(KINDS.values())} or None
-    return graphs, kinds, request.args.get("document") or None
+    graphs = tuple(g for g in request.args.getlist("graph") if g)
+    unknown = [g for g in graphs if g not in GRAPH_GROUPS]
+    if unknown:
+        abort(400, f"graph={unknown[0][:100]!r} is not a graph the explorer shows: choose {', '.join(GRAPH_GROUPS)}")
+    kinds = {k for k in request.args.getlist("kind") if k}
+    unknown = sorted(kinds - set(KINDS.values()))
+    if unknown:
+        abort(400, f"kind={unknown[0][:100]!r} is not a node type: choose {', '.join(sorted(set(KINDS.values())))}")
+    return graphs or ("asserted",), kinds or None, request.args.get("document") or None
+
+
+def _is_iri(text: str) -> bool:
+    """Tell an http(s) IRI (to be checked as one) from words to search for."""
+    try:
+        return urllib.parse.urlsplit(text).scheme in ("http", "https")
+    except ValueError:
+        return True
 
 
 def network(center: str, graphs, kinds, document=None) -> dict:
@@ -44,9 +61,11 @@ def network(center: str, graphs, kinds, document=None) -> dict:
 @bp.route("/explore.json")
 def page():
     """Show the explorer around a node (default: a document)."""
-    center = request.args.get("node", DEFAULT_NODE).strip()
-    if center and not center.startswith(("http://", "https://")):
+    center = request.args.get("node", "").strip() or DEFAULT_NODE
+    if not _is_iri(center):
         # words, not an IRI: start from the concept or statement they name
+        if len(center) > MAX_WORDS:
+            abort(400, f"words to start from are limited to {MAX_WORDS} characters")
         found = start_node(store(), center)
         if found is None:
             abort(404, f"no concept or statement matches {center!r}")
@@ -71,7 +90,9 @@ def expand():
     try:
         have = int(request.args.get("have", "0"))
     except ValueError:
-        abort(400, "have must be a whole number")
+        have = -1
+    if have < 0:
+        abort(400, "have (the number of nodes already shown) must be a whole number, 0 or more")
     graphs, kinds, document = _options()
     room = current_app.config["MAX_NODES"] - have
     if room <= 0:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from .pages import local, page_path, select
+from .pages import local, page_path, parse_iri, select
 
 GRAPH_GROUPS = {
     "asserted": ("https://w3id.org/guidegraph/id/graph/document/", "https://w3id.org/guidegraph/id/graph/vocabulary"),
@@ -106,7 +106,7 @@ def neighbours(store, iri: str, graphs: tuple[str, ...] = ("asserted",), kinds: 
     shared nodes stay).
     """
     prefixes = tuple(p for g in graphs for p in GRAPH_GROUPS.get(g, ()))
-    rows = [r for r in select(store, NEIGHBOURS_QUERY, node=URIRef(iri)) if str(r["g"]).startswith(prefixes)]
+    rows = [r for r in select(store, NEIGHBOURS_QUERY, node=parse_iri(iri)) if str(r["g"]).startswith(prefixes)]
     info = describe(store, sorted({r["other"] for r in rows}))
     if kinds:
         rows = [r for r in rows if info[r["other"]]["kind"] in kinds]

@@ -5,6 +5,8 @@ Each function also returns the SPARQL it ran, so the UI can show how a panel was
 """
 from __future__ import annotations
 
+import urllib.parse
+
 from rdflib import URIRef
 
 from .errors import GuidegraphError
@@ -16,6 +18,44 @@ GG_NS = "https://w3id.org/guidegraph/ontology#"
 
 class NotFound(GuidegraphError):
     """No such document, statement or concept in the store."""
+
+
+class BadInput(GuidegraphError):
+    """A page was asked for with a value that cannot name anything: a malformed IRI, name or number."""
+
+
+MAX_IRI_LENGTH = 2048
+
+
+def _printable(text: str) -> str:
+    """Write control characters as escapes, so a message shows them."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def parse_iri(text: str, what: str = "the node") -> URIRef:
+    """Return ``text`` as an absolute IRI, or raise BadInput saying what is wrong with it."""
+    from pyoxigraph import NamedNode
+
+    shown = repr(text[:200]) + ("…" if len(text) > 200 else "")
+    if len(text) > MAX_IRI_LENGTH:
+        raise BadInput(f"{what} is {len(text)} characters long: IRIs are limited to {MAX_IRI_LENGTH}")
+    try:
+        parts = urllib.parse.urlsplit(text)
+        parts.port  # noqa: B018 - reading it checks that the port is a number in range
+    except ValueError as exc:
+        raise BadInput(f"{what} {shown} is not a well-formed IRI ({exc})") from None
+    if not parts.scheme:
+        raise BadInput(f"{what} {shown} is a relative IRI: give an absolute one, such as "
+                       "https://w3id.org/guidegraph/id/document/<slug>")
+    try:
+        # the store's own IRI parser (RFC 3987): what it refuses could never name a node
+        NamedNode(text)
+    except ValueError as exc:
+        raise BadInput(f"{what} {shown} is not a well-formed IRI ({_printable(str(exc))}): "
+                       "percent-encode spaces, quotes, angle brackets and control characters") from None
+    if parts.scheme in ("http", "https") and not parts.hostname:
+        raise BadInput(f"{what} {shown} has no host: write it as {parts.scheme}://host/path")
+    return URIRef(text)
 
 
 def select(store, query: str, **bindings) -> list[dict]:
@@ -78,7 +118,7 @@ SELECT ?node ?finding ?check ?severity ?message WHERE {
 
 def document_view(store, slug: str) -> dict:
     """Return a document with every span of its raw text: statements, markers, references, furniture."""
-    doc = document_iri(slug)
+    doc = parse_iri(str(document_iri(slug)), "the document name")
     found = select(store, DOCUMENT_QUERY, doc=doc)
     if not found:
         raise NotFound(f"no document '{slug}' in the store")
@@ -146,7 +186,7 @@ def statement_view(store, slug: str, start: int, context: int = 160) -> dict:
     """Return the provenance panel of a statement: where it is, what it cites, says and implies."""
     from .reason import explanations
 
-    st = URIRef(f"{document_iri(slug)}/statement/{start}")
+    st = parse_iri(f"{document_iri(slug)}/statement/{start}", "the document name")
     found = select(store, STATEMENT_QUERY, st=st)
     if not found:
         raise NotFound(f"no statement at offset {start} of '{slug}'")
@@ -160,7 +200,8 @@ def statement_view(store, slug: str, start: int, context: int = 160) -> dict:
             item["others"].append({"statement": r["other"], "text": r["otherText"], "sourceFile": r["otherFile"],
                                    "path": page_path(r["other"])})
     return {
-        "statement": str(st), "slug": slug, "document": row["doc"], "sourceFile": row["file"], "title": row["title"],
+        "statement": str(st), "slug": slug, "document": row["doc"], "sourceFile": row["file"],
+        "title": row.get("title"),
         "text": row["text"], "start": s, "end": e, "quote": raw[s:e],
         "before": raw[max(0, s - context):s], "after": raw[e:e + context],
         "modality": local(row["modality"]), "type": local(row["type"]) if row.get("type") else None,
@@ -192,7 +233,7 @@ SELECT ?st ?text ?modality ?file ?words WHERE {
 
 def concept_view(store, name: str) -> dict:
     """Return a concept: labels, definition, broader and narrower concepts, statements about it by document."""
-    concept = URIRef(str(GGV) + name)
+    concept = parse_iri(str(GGV) + name, "the concept name")
     found = select(store, CONCEPT_QUERY, concept=concept)
     if not found or found[0].get("label") is None:
         raise NotFound(f"no concept '{name}' in the vocabulary")
