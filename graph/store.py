@@ -8,11 +8,17 @@ bulk loading: docs/store.md.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import shlex
 import shutil
+import signal
+import sys
+import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -25,6 +31,41 @@ from .namespaces import PREFIXES
 ENV_VAR = "GUIDEGRAPH_STORE"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_STORE = PROJECT_ROOT / "instance" / "store"
+LOCK_FILE = "write.lock"
+# `guidegraph load` refuses a file larger than this unless --max-bytes says otherwise
+DEFAULT_LOAD_MAX_BYTES = 200 * 1024 * 1024
+
+
+class StoreBusy(StoreError):
+    """Another process is writing the store (a build, a load or a reasoning run)."""
+
+
+class Stopped(KeyboardInterrupt):
+    """SIGTERM arrived while the store was being written; the unfinished generation was removed."""
+
+
+# lock descriptors this process holds; a forked child (ingest workers, checks) closes its copies,
+# so that a build killed with SIGKILL does not leave children that still hold its lock
+_HELD_LOCKS: set[int] = set()
+
+
+def _forget_locks_in_child() -> None:
+    for fd in list(_HELD_LOCKS):
+        try:
+            os.close(fd)
+        except OSError:
+            pass
+    _HELD_LOCKS.clear()
+    if signal.getsignal(signal.SIGTERM) is _stop_on_sigterm:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _stop_on_sigterm(signum, frame):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM must not interrupt the clean-up
+    raise Stopped("stopped by SIGTERM")
+
+
+os.register_at_fork(after_in_child=_forget_locks_in_child)
 
 
 def default_store_path() -> Path:
@@ -41,6 +82,7 @@ class Store:
         self.path = Path(path if path is not None else default_store_path()).absolute()
         self._ox: ox.Store | None = None
         self._opened: Path | None = None
+        self._lock_depth = 0
 
     # -- reading --------------------------------------------------------------------------
     @property
@@ -51,6 +93,11 @@ class Store:
             return None
         target = link.resolve()
         return target if target.is_dir() else None
+
+    def current_name(self) -> str | None:
+        """Return the name of the generation ``current`` points at, without looking inside it."""
+        link = self.path / "current"
+        return Path(os.readlink(link)).name if link.is_symlink() else None
 
     def exists(self) -> bool:
         """Tell whether a complete generation is there to read."""
@@ -102,42 +149,101 @@ class Store:
                 f"choose another path with --store or ${ENV_VAR}"
             ) from None
 
-    def write_generation(self, chunks: Iterable[str], finalize=None) -> Path:
+    @contextmanager
+    def writing(self):
+        """Hold the store's write lock for the block, and turn SIGTERM into Stopped meanwhile."""
+        if self._lock_depth:  # this Store already holds it (a load writes through replace_graphs)
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
+        self.check_writable()
+        fd = os.open(self.path / LOCK_FILE, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        try:
+            # flock: the kernel lets go of it when the holder dies, however it dies
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _lock_holder(fd)
+            os.close(fd)
+            raise StoreBusy(f"the store at {self.path} is being written by another process ({holder}); "
+                            f"wait for it to finish, or choose another store with --store") from None
+        except OSError as exc:
+            os.close(fd)
+            raise StoreError(f"cannot lock the store at {self.path}: {exc.strerror or exc}") from None
+        _HELD_LOCKS.add(fd)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n{_command_line()}\n".encode(), 0)
+        self._lock_depth = 1
+        handler = None
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+            handler = signal.signal(signal.SIGTERM, _stop_on_sigterm)
+        try:
+            yield
+        finally:
+            if handler is not None:
+                signal.signal(signal.SIGTERM, handler)
+            self._lock_depth = 0
+            _HELD_LOCKS.discard(fd)
+            os.ftruncate(fd, 0)
+            os.close(fd)  # closing the only descriptor releases the lock
+
+    def write_generation(self, chunks: Iterable[str], finalize=None,
+                         stage: Callable[[str], None] | None = None) -> Path:
         """Bulk-load N-Quads text into a new generation and make it current atomically.
 
         ``finalize(db, path)``, when given, runs on the complete new generation (flushed, so that
         other processes can open ``path`` read-only) before it becomes current, and returns more
-        quads to add (the build's findings).
+        quads to add (the build's findings). ``stage(text)``, when given, hears of each step.
+        One process writes a store at a time: another one gets StoreBusy.
         """
-        self.check_writable()
+        with self.writing():
+            return self._write_generation(chunks, finalize, stage or (lambda text: None))
+
+    def _write_generation(self, chunks: Iterable[str], finalize, stage: Callable[[str], None]) -> Path:
         gens = self.path / "generations"
-        self._remove_abandoned(gens)
-        # sortable by age; the pid tells a later build whether the writer is still alive
-        name = f"{time.time_ns():020d}-{os.getpid()}"
+        # holding the lock, nobody else is writing: whatever is not current or previous is left over
+        self._clean(gens)
+        name = _new_name(gens)
         partial = gens / f"{name}.partial"
         dump = gens / f"{name}.nq"
+        db = None
         try:
             with open(dump, "w", encoding="utf-8") as out:
                 for chunk in chunks:
                     out.write(chunk)
+            stage("loading the quads into a new store generation")
             db = ox.Store(str(partial))
             # lenient: guidegraph wrote these IRIs and literals itself; validation would cost 15 %
             db.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS, lenient=True)
             if finalize is not None:
                 db.flush()
+                stage("running the checks")
                 db.extend(finalize(db, partial))
+            stage("compacting the new generation")
             db.optimize()
             db.flush()
-            del db
+            db = None
             final = gens / name
             partial.rename(final)
         except BaseException:
+            db = None
+            close = getattr(chunks, "close", None)
+            if close is not None:  # a stopped build does not go on ingesting documents nobody will use
+                close()
             shutil.rmtree(partial, ignore_errors=True)
             raise
         finally:
             dump.unlink(missing_ok=True)
-        self._point_current_at(final)
-        self._remove_old(gens, keep={final})
+        try:
+            self._point_current_at(final)
+        except BaseException:
+            if self.current_name() != final.name:  # stopped before the switch: it never was current
+                shutil.rmtree(final, ignore_errors=True)
+            raise
+        self._clean(gens)
         return final
 
     def replace_graphs(self, graphs: dict, quads_text: str = "") -> Path:
@@ -148,10 +254,10 @@ class Store:
         """
         from .rdf import nquads
 
-        db = self.oxigraph()
         names = {ox.NamedNode(str(iri)) for iri in graphs}
 
         def chunks():
+            db = self.oxigraph()
             batch = []
             for q in db.quads_for_pattern(None, None, None, None):
                 if q.graph_name not in names:
@@ -165,7 +271,8 @@ class Store:
                 yield "".join(nquads(g, iri))
             yield quads_text
 
-        generation = self.write_generation(chunks())
+        with self.writing():  # what is copied is what is current while the lock is held
+            generation = self.write_generation(chunks())
         self.close()
         return generation
 
@@ -181,7 +288,8 @@ class Store:
             for f in sorted(self.loaded_dir.glob("*.nq")):
                 yield f.read_text(encoding="utf-8")
 
-    def load(self, files: list[Path], graph: str, fmt: str | None = None) -> int:
+    def load(self, files: list[Path], graph: str, fmt: str | None = None,
+             max_bytes: int = DEFAULT_LOAD_MAX_BYTES) -> int:
         """Parse RDF files into one named graph, keep them for later builds, and write a new generation."""
         from .errors import DocumentError
 
@@ -193,21 +301,32 @@ class Store:
             f = Path(f)
             if not f.is_file():
                 raise DocumentError(f, "no such file")
+            size = f.stat().st_size
+            if size > max_bytes:
+                raise DocumentError(f, f"file is {size:,} bytes, more than the limit of {max_bytes:,}",
+                                    "raise --max-bytes to load it; nothing was loaded")
             rdf_format = _rdf_format(f, fmt)
+            if rdf_format == ox.RdfFormat.RDF_XML:
+                _refuse_xml_entities(f)
             try:
                 for q in ox.parse(path=str(f), format=rdf_format, base_iri=f.resolve().as_uri()):
                     quads.append(ox.Quad(q.subject, q.predicate, q.object, target))
             except SyntaxError as exc:
                 raise DocumentError(f, f"not valid {rdf_format.name}: {exc}", "fix the file; nothing was loaded") from None
-        self.oxigraph()  # a clear error when nothing was built yet
-        self.loaded_dir.mkdir(parents=True, exist_ok=True)
-        keep = self.loaded_dir / f"{hashlib.sha256(graph.encode()).hexdigest()[:16]}.nq"
-        text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
-        tmp = keep.with_suffix(".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        # the graph is replaced whole: its old triples go, the new ones come
-        self.replace_graphs({URIRef(graph): Graph()}, quads_text=text)
-        os.replace(tmp, keep)
+        with self.writing():
+            self.oxigraph()  # a clear error when nothing was built yet
+            self.loaded_dir.mkdir(parents=True, exist_ok=True)
+            keep = self.loaded_dir / f"{hashlib.sha256(graph.encode()).hexdigest()[:16]}.nq"
+            text = ox.serialize(quads, format=ox.RdfFormat.N_QUADS).decode("utf-8")
+            tmp = keep.with_suffix(".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            try:
+                # the graph is replaced whole: its old triples go, the new ones come
+                self.replace_graphs({URIRef(graph): Graph()}, quads_text=text)
+            except BaseException:
+                tmp.unlink(missing_ok=True)
+                raise
+            os.replace(tmp, keep)
         return len(quads)
 
     def _point_current_at(self, generation: Path) -> None:
@@ -216,25 +335,73 @@ class Store:
         if tmp.is_symlink() or tmp.exists():
             tmp.unlink()
         tmp.symlink_to(Path("generations") / generation.name)
-        os.replace(tmp, link)
+        try:
+            os.replace(tmp, link)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
         fd = os.open(self.path, os.O_RDONLY)
         try:
             os.fsync(fd)
         finally:
             os.close(fd)
 
-    def _remove_abandoned(self, gens: Path) -> None:
-        """Remove what builds that died left behind (their process is gone)."""
+    def _clean(self, gens: Path) -> None:
+        """Remove what killed or failed writers left; keep the current generation and the one before it."""
+        # Called with the write lock held, so nothing here is being written by anyone else.
+        # Generations become current in the order of their names (_new_name), so a complete
+        # generation named after the current one never was current (its writer died before the
+        # switch), and the newest one named before it is the one readers may still have open.
+        for p in self.path.iterdir():  # the switch's temporary link, when its writer died before renaming it
+            tail = p.name.removeprefix(".current-")
+            if tail != p.name and tail.isascii() and tail.isdigit() and p.is_symlink():
+                p.unlink(missing_ok=True)
+        complete = []
         for p in gens.iterdir():
-            if p.name.endswith((".partial", ".nq")) and not _alive(_pid_of(p.name)):
+            parsed = _parse_name(p.name, with_suffix=True)
+            if parsed is None:
+                continue  # not ours to judge (probes, anything a person put there)
+            name, suffix = parsed
+            if suffix in (".partial", ".nq"):
                 _remove(p)
+            elif not suffix and p.is_dir():
+                complete.append(name)
+        if self.current_name() is not None:
+            current = _parse_name(self.current_name())
+            if current not in complete:
+                return  # `current` names no generation here: keep them all rather than guess
+            older = sorted(n for n in complete if n < current)
+            keep = {current, *older[-1:]}
+        else:
+            keep = set()  # nothing ever became current: every generation is a dead writer's
+        for name in complete:
+            if name not in keep:
+                _remove(gens / _format_name(name))
 
-    def _remove_old(self, gens: Path, keep: set[Path]) -> None:
-        # The generation before keeps serving readers that opened it; older ones go.
-        done = sorted((p for p in gens.iterdir() if p.is_dir() and "." not in p.name), key=lambda p: p.name)
-        for p in done[:-2]:
-            if p not in keep:
-                _remove(p)
+
+def _refuse_xml_entities(path: Path) -> None:
+    """Raise DocumentError when an XML file declares entities (expanding them can take all memory)."""
+    import xml.sax
+
+    from defusedxml import DefusedXmlException, EntitiesForbidden
+    from defusedxml.sax import parse
+
+    from .errors import DocumentError
+
+    try:
+        # streaming (SAX) with entity declarations refused: nothing is expanded, nothing is kept
+        parse(str(path), xml.sax.handler.ContentHandler(), forbid_dtd=False, forbid_entities=True,
+              forbid_external=True)
+    except EntitiesForbidden as exc:
+        raise DocumentError(path, f"its DOCTYPE declares the XML entity '{exc.name}'; guidegraph does not expand "
+                                  f"XML entities", "spell the entities out or remove the DOCTYPE; nothing was loaded"
+                            ) from None
+    except DefusedXmlException as exc:
+        raise DocumentError(path, f"its DOCTYPE refers to something outside the file ({type(exc).__name__})",
+                            "remove the DOCTYPE; nothing was loaded") from None
+    except xml.sax.SAXParseException as exc:
+        raise DocumentError(path, f"not valid RDF/XML: line {exc.getLineNumber()}, column {exc.getColumnNumber()}: "
+                                  f"{exc.getMessage()}", "fix the file; nothing was loaded") from None
 
 
 _SUFFIX_FORMATS = {".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES", ".ntriples": "N_TRIPLES",
@@ -252,26 +419,51 @@ def _rdf_format(path: Path, fmt: str | None):
     return getattr(ox.RdfFormat, name)
 
 
-def _pid_of(name: str) -> int | None:
-    parts = name.split("-")
-    try:
-        return int(parts[1])
-    except (IndexError, ValueError):
+def _parse_name(name: str, with_suffix: bool = False):
+    """Return (time, pid) of a generation's name ``<time>-<pid>[.suffix]``, or None for anything else."""
+    stem, dot, suffix = name.partition(".")
+    if suffix and not with_suffix:
         return None
+    stamp, dash, pid = stem.partition("-")
+    if not (dash and stamp.isdigit() and pid.isdigit() and stamp.isascii() and pid.isascii()):
+        return None
+    parsed = (int(stamp), int(pid))
+    return (parsed, dot + suffix) if with_suffix else parsed
 
 
-def _alive(pid: int | None) -> bool:
-    if pid is None:
-        return False
-    if pid == os.getpid():
-        return True
+def _format_name(parsed: tuple[int, int]) -> str:
+    return f"{parsed[0]:020d}-{parsed[1]}"
+
+
+def _new_name(gens: Path) -> str:
+    """Name a new generation after every one already there, even when the clock went back."""
+    stamp = time.time_ns()
+    for p in gens.iterdir():
+        parsed = _parse_name(p.name, with_suffix=True)
+        if parsed is not None:
+            stamp = max(stamp, parsed[0][0] + 1)
+    return _format_name((stamp, os.getpid()))
+
+
+def _lock_holder(fd: int) -> str:
+    """Describe the process named in a lock file: its pid and command, as far as it wrote them."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        text = os.pread(fd, 4096, 0).decode("utf-8", "replace")
+    except OSError:
+        text = ""
+    pid, _, command = text.partition("\n")
+    if not pid.strip().isdigit():
+        return "it has not said which yet"
+    command = command.strip()
+    return f"pid {int(pid)}" + (f": {command}" if command else "")
+
+
+def _command_line() -> str:
+    """Return this process's command line as a person would type it."""
+    argv = list(sys.argv) or ["python"]
+    if Path(argv[0]).name in ("guidegraph", "cli.py", "__main__.py"):
+        argv[0] = "guidegraph"
+    return shlex.join(argv)
 
 
 def _remove(p: Path) -> None:
