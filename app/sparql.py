@@ -18,7 +18,7 @@ from urllib.parse import parse_qs
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from graph.errors import QueryBusy, QueryError, QueryRefused, ResultTooLarge
-from graph.sparql import GRAPH_FORMATS, RESULT_FORMATS, Admission, run_query
+from graph.sparql import GRAPH_FORMATS, RESULT_FORMATS, Admission, run_query, term_for
 
 from . import store
 
@@ -104,7 +104,13 @@ def _query_and_dataset() -> tuple[str | None, list[str], list[str]]:
     if len(queries) > 1:
         _fail(400, "more than one query in the request: send one")
     query = queries[0] if queries else None
-    return query, params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+    graphs = {}
+    for name in ("default-graph-uri", "named-graph-uri"):
+        try:
+            graphs[name] = [str(term_for(iri, "iri")) for iri in params.get(name, [])]
+        except QueryError as exc:
+            _fail(400, f"{name}: {exc}")
+    return query, graphs["default-graph-uri"], graphs["named-graph-uri"]
 
 
 def _negotiate(form: str, override: str | None) -> str:

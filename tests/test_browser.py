@@ -134,7 +134,8 @@ def test_the_console_editor_highlights_and_completes_from_the_vocabulary(page):
     area = page.locator("textarea.query")
     area.fill("")
     area.type("SELECT ?s WHERE { ?s a gg:Statem")
-    page.wait_for_function("document.querySelector('ul.completions').innerText.includes('gg:Statement')")
+    # a locator, not wait_for_function: the page's Content-Security-Policy forbids evaluating strings
+    page.locator("ul.completions li", has_text="gg:Statement").first.wait_for()
     assert page.locator("ul.completions li").first.inner_text() == "gg:Statement"
     area.press("Enter")
     assert area.input_value().endswith("gg:Statement")

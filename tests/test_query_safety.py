@@ -389,3 +389,14 @@ def test_the_console_refuses_an_unknown_saved_query_and_a_page_that_is_not_a_num
     assert missing.status_code == 404 and "no saved query named" in missing.get_json()["message"]
     for page in ("1e999", "-1", "0", "x", "\u00b2"):
         assert client.get("/query.json", query_string={"page": page}).status_code == 400
+
+
+def test_a_dataset_iri_that_is_not_an_iri_is_refused_with_a_plain_message(built_store):
+    from app import create_app
+
+    client = create_app({"STORE": str(built_store.path)}).test_client()
+    for name in ("default-graph-uri", "named-graph-uri"):
+        answer = client.get("/sparql", query_string={"query": "ASK { ?s ?p ?o }", name: 'http://x/"y'})
+        assert answer.status_code == 400
+        text = answer.get_data(as_text=True)
+        assert name in text and "not a valid IRI" in text and "ValueError" not in text
