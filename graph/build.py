@@ -195,8 +195,11 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
           max_bytes: int = DEFAULT_MAX_BYTES, workers: int = 1,
           progress: Progress | None = None, extra_graphs: Iterable[tuple[URIRef, Graph]] = (),
           reason: bool = True, check_shapes: bool = True, run_checks: bool = True,
-          check_timeout: float = 60.0) -> BuildReport:
+          check_timeout: float = 60.0, skipped: Callable[[Failure], None] | None = None,
+          stage: Callable[[str], None] | None = None) -> BuildReport:
     """Build the graph of the given documents (default: corpus/) into a new store generation."""
+    # progress(done, total, name) hears of each document, skipped(failure) of each input the
+    # moment it is skipped, stage(text) of each step after the documents
     started = datetime.now(timezone.utc)
     t0 = time.perf_counter()
     store = store if isinstance(store, Store) else Store(store)
@@ -216,12 +219,23 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
     report = BuildReport(store=str(store.path), failures=[Failure(str(r.path), r.message) for r in found.refused])
     inputs_built: list[InputFile] = []
     facts: list[Fact] = []
+    stage = stage or (lambda text: None)
+
+    def telling(results: Iterator[_Built]) -> Iterator[_Built]:
+        # chunks() asks for the next document as soon as it has skipped one: say so then, not at the end
+        told = 0
+        for built in results:
+            yield built
+            if skipped:
+                for failure in report.failures[told:]:
+                    skipped(failure)
+            told = len(report.failures)
 
     def chunks() -> Iterator[str]:
         # Streams every document's quads to the store's load file as soon as it is built, so a
         # large corpus never sits in memory; raising here leaves the current generation as it was.
         seen: dict[str, str] = {}
-        for i, built in enumerate(_run(jobs, workers)):
+        for i, built in enumerate(telling(_run(jobs, workers))):
             if progress:
                 progress(i + 1, len(jobs), jobs[i][0].name)
             if built.failure:
@@ -252,6 +266,7 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
         extra = [(GRAPH_ONTOLOGY, Graph().parse(ONTOLOGY_FILE, format="turtle")),
                  (GRAPH_VOCABULARY, Graph().parse(VOCABULARY_FILE, format="turtle")), *extra_graphs]
         if reason:
+            stage(f"reasoning over {len(facts):,} statement facts")
             reasoning = reason_about(facts, tbox())
             c = reasoning.classification
             report.reasoning = {
@@ -280,7 +295,7 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
         report.triples += len(quads)
         return quads
 
-    generation = store.write_generation(chunks(), finalize=findings if run_checks else None)
+    generation = store.write_generation(chunks(), finalize=findings if run_checks else None, stage=stage)
     store.close()
     report.generation = generation.name
     report.seconds = time.perf_counter() - t0
@@ -291,8 +306,12 @@ def _run(jobs, workers: int):
     if workers <= 1 or len(jobs) < 8:
         yield from map(_ingest_one, jobs)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    pool = ProcessPoolExecutor(max_workers=workers)
+    try:
         yield from pool.map(_ingest_one, jobs, chunksize=16)
+    finally:
+        # a build stopped half way (SIGTERM, Ctrl-C, an error) does not wait for the documents left
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _summary(doc: Document, triples: int) -> DocumentSummary:

@@ -107,6 +107,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=Path, help="Turtle, N-Triples, RDF/XML, JSON-LD or TriG files")
     p.add_argument("--graph", required=True, help="the IRI of the named graph to load into (replaced if it exists)")
     p.add_argument("--format", help="the syntax, when the file names do not tell it (turtle, ntriples, xml, jsonld, trig)")
+    p.add_argument("--max-bytes", type=int, default=None,
+                   help="refuse a file larger than this, before reading it (default 200 MiB)")
     _store_arg(p)
     p.set_defaults(func=cmd_load)
 
@@ -140,30 +142,80 @@ def main(argv: list[str] | None = None) -> int:
 
 
 # -- build -------------------------------------------------------------------------------
-def _progress_bar():
-    if not sys.stderr.isatty():
-        return None
+class _BuildProgress:
+    """Tell on stderr how a build goes: a bar on a terminal, else a line now and then."""
 
-    def show(done: int, total: int, name: str) -> None:
-        width = 30
-        filled = int(width * done / total)
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}")
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
-    return show
+    def __init__(self, quiet: bool = False, stream=None, every: float = 10.0, clock=None):
+        import time
+
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self.quiet = quiet
+        self.every = every  # seconds between two progress lines at most, off a terminal
+        self.clock = clock or time.monotonic
+        self.last: float | None = None
+        self.bar_open = False
+
+    def document(self, done: int, total: int, name: str) -> None:
+        """Show that the build has reached document ``done`` of ``total``."""
+        if self.quiet:
+            return
+        if self.tty:
+            width = 30
+            filled = int(width * done / total)
+            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}")
+            self.bar_open = done != total
+            if done == total:
+                self.stream.write("\n")
+            self.stream.flush()
+            return
+        # a line at every tenth of the corpus, and at least every `every` seconds of a long build
+        now = self.clock()
+        if self.last is None or done == total or done % max(1, total // 10) == 0 or now - self.last >= self.every:
+            self._line(f"guidegraph: document {done}/{total}: {name}")
+            self.last = now
+
+    def skipped(self, failure) -> None:
+        """Say which input was skipped and why, as soon as it is."""
+        self._line(f"guidegraph: skipped {failure.message}")
+
+    def stage(self, text: str) -> None:
+        """Say which step after the documents the build is on."""
+        if not self.quiet:
+            self._line(f"guidegraph: {text}")
+
+    def _line(self, text: str) -> None:
+        if self.bar_open:  # rub out the bar; the next document draws it again
+            self.stream.write("\r\x1b[K")
+            self.bar_open = False
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def _stopped(command: str, exc: KeyboardInterrupt, store: Store, before: str | None) -> int:
+    why = str(exc) or "interrupted"
+    if store.current_name() == before:
+        print(f"guidegraph: {command} {why}; its unfinished files were removed and the store was left as it was",
+              file=sys.stderr)
+    else:
+        print(f"guidegraph: {command} {why} after its new generation had become current", file=sys.stderr)
+    return EXIT_ERROR
 
 
 def cmd_build(args) -> int:
     from .build import build
     from .reading import DEFAULT_MAX_BYTES
 
-    report = build(args.inputs or None, Store(args.store), max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
-                   workers=args.workers, progress=None if args.quiet else _progress_bar(),
-                   reason=not args.no_reason, check_shapes=not args.no_validate, run_checks=not args.no_checks,
-                   check_timeout=args.check_timeout)
-    for f in report.failures:
-        print(f"guidegraph: skipped {f.message}", file=sys.stderr)
+    store = Store(args.store)
+    before = store.current_name()
+    shown = _BuildProgress(quiet=args.quiet)
+    try:
+        report = build(args.inputs or None, store, max_bytes=args.max_bytes or DEFAULT_MAX_BYTES,
+                       workers=args.workers, progress=shown.document, skipped=shown.skipped, stage=shown.stage,
+                       reason=not args.no_reason, check_shapes=not args.no_validate, run_checks=not args.no_checks,
+                       check_timeout=args.check_timeout)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (Stopped)
+        return _stopped("build", exc, store, before)
     if args.format == "json":
         print(json.dumps(report.as_dict(), indent=2, default=str))
     else:
@@ -450,7 +502,14 @@ def cmd_ontology(args) -> int:
 
 
 def cmd_load(args) -> int:
-    count = Store(args.store).load(args.files, args.graph, args.format)
+    from .store import DEFAULT_LOAD_MAX_BYTES
+
+    store = Store(args.store)
+    before = store.current_name()
+    try:
+        count = store.load(args.files, args.graph, args.format, max_bytes=args.max_bytes or DEFAULT_LOAD_MAX_BYTES)
+    except KeyboardInterrupt as exc:
+        return _stopped("load", exc, store, before)
     print(f"loaded {count:,} triples into <{args.graph}>; later builds keep them")
     return EXIT_OK
 
