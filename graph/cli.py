@@ -163,11 +163,9 @@ class _BuildProgress:
         if self.tty:
             width = 30
             filled = int(width * done / total)
-            self.stream.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}")
+            self._write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name[:40]:<40}"
+                        + ("\n" if done == total else ""))
             self.bar_open = done != total
-            if done == total:
-                self.stream.write("\n")
-            self.stream.flush()
             return
         # a line at every tenth of the corpus, and at least every `every` seconds of a long build
         now = self.clock()
@@ -186,10 +184,18 @@ class _BuildProgress:
 
     def _line(self, text: str) -> None:
         if self.bar_open:  # rub out the bar; the next document draws it again
-            self.stream.write("\r\x1b[K")
+            text = "\r\x1b[K" + text
             self.bar_open = False
-        self.stream.write(text + "\n")
-        self.stream.flush()
+        self._write(text + "\n")
+
+    def _write(self, text: str) -> None:
+        if self.stream is None:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except OSError:  # stderr closed (`2>&1 | head`): the build goes on without progress
+            self.stream = None
 
 
 def _stopped(command: str, exc: KeyboardInterrupt, store: Store, before: str | None) -> int:

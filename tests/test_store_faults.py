@@ -385,6 +385,18 @@ def test_build_off_a_terminal_prints_documents_and_skips_as_they_happen_and_the_
     assert "Built 2 documents" in result.stdout and "2 input(s) failed; see the messages above" in result.stdout
 
 
+def test_progress_to_a_closed_stderr_is_dropped_and_the_build_goes_on():
+    class Closed(io.StringIO):
+        def write(self, text):
+            raise BrokenPipeError(32, "Broken pipe")
+
+    shown = _BuildProgress(stream=Closed())
+    shown.document(1, 2, "a.txt")
+    shown.skipped(Failure("b.txt", "b.txt: file is empty"))
+    shown.stage("compacting")
+    assert shown.stream is None
+
+
 # -- guidegraph load: entity bombs and size ---------------------------------------------------
 BOMB = """<?xml version="1.0"?>
 <!DOCTYPE rdf:RDF [
@@ -466,3 +478,4 @@ def test_a_file_over_the_default_limit_is_refused_without_reading_it(tmp_path, s
         out.truncate(DEFAULT_LOAD_MAX_BYTES + 1)  # sparse: no disk used, and never read
     with pytest.raises(DocumentError, match="more than the limit of 209,715,200"):
         Store(store).load([f], NOTES)
+
