@@ -76,6 +76,8 @@ def make_parser() -> argparse.ArgumentParser:
                    help="table, json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, jsonld, xml, trig (CONSTRUCT/DESCRIBE)")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="value of a saved query's parameter")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds before the query is stopped (default 30)")
+    p.add_argument("--memory-mb", type=_positive, default=2048,
+                   help="memory the query may use before it is stopped, in MB (default 2048)")
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("check", help="report citation problems and tensions between statements (the build's findings)",
@@ -116,14 +118,34 @@ def make_parser() -> argparse.ArgumentParser:
     _store_arg(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=5000)
-    p.add_argument("--timeout", type=float, default=30.0, help="seconds before a SPARQL query is stopped")
+    p.add_argument("--timeout", type=_positive, default=30.0, help="seconds before a SPARQL query is stopped")
     p.add_argument("--max-rows", type=int, default=10_000, help="rows a SPARQL result may have before it is refused")
+    p.add_argument("--memory-mb", type=_positive, default=2048,
+                   help="memory one query may use before it is stopped, in MB (default 2048)")
+    p.add_argument("--query-slots", type=int, default=2,
+                   help="queries that run at once (default 2); more wait in line, up to --query-queue")
+    p.add_argument("--query-queue", type=int, default=16,
+                   help="queries that may wait for a slot (default 16); past that the answer is 503 with Retry-After")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("queries", help="list the saved queries")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_queries)
     return parser
+
+
+def _positive(text: str) -> float:
+    """Read a finite number above zero (an argparse type)."""
+    import argparse
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be a finite number above 0")
+    return value
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -364,7 +386,7 @@ def cmd_query(args) -> int:
     store = Store(args.store)
     if not store.exists():
         raise GuidegraphError(f"no graph in the store at {store.path}: run `guidegraph build` first")
-    outcome = run_query(store.path, text, bindings, fmt=fmt, timeout=args.timeout)
+    outcome = run_query(store.path, text, bindings, fmt=fmt, timeout=args.timeout, memory=int(args.memory_mb * 2**20))
     if args.format == "table" and outcome.form in ("SELECT", "ASK"):
         print(table(outcome))
     else:
@@ -527,8 +549,16 @@ def cmd_serve(args) -> int:
     store = Store(args.store)
     if not store.exists():
         raise GuidegraphError(f"no graph in the store at {store.path}: run `guidegraph build` first")
-    app = create_app({"STORE": str(store.path), "QUERY_TIMEOUT": args.timeout, "MAX_ROWS": args.max_rows})
+    app = create_app({"STORE": str(store.path), "QUERY_TIMEOUT": args.timeout, "MAX_ROWS": args.max_rows,
+                      "QUERY_MEMORY_MB": args.memory_mb, "QUERY_SLOTS": args.query_slots,
+                      "QUERY_QUEUE": args.query_queue})
     print(f"guidegraph: serving {store.path} on http://{args.host}:{args.port}/ (SPARQL at /sparql)", file=sys.stderr)
+    from .sandbox import network_wall
+
+    missing = network_wall()
+    if missing:
+        print(f"guidegraph: warning: query processes can reach the network here ({missing}); only the "
+              "parser refuses SERVICE: see docs/limits.md", file=sys.stderr)
     app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
     return EXIT_OK
 
