@@ -6,6 +6,7 @@ and a provenance graph describing the build, then swaps the new store generation
 """
 from __future__ import annotations
 
+import os
 import platform
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -306,7 +307,10 @@ def _run(jobs, workers: int):
     if workers <= 1 or len(jobs) < 8:
         yield from map(_ingest_one, jobs)
         return
-    pool = ProcessPoolExecutor(max_workers=workers)
+    from .sandbox import die_with_parent
+
+    # workers die with the build, so a killed build leaves none waiting for work
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))
     try:
         yield from pool.map(_ingest_one, jobs, chunksize=16)
     finally:

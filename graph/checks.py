@@ -8,6 +8,7 @@ findings in the findings graph; ``check`` and the web UI read them from there.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +26,10 @@ def load_checks(folder: Path = CHECKS_DIR) -> list[SavedQuery]:
     return [parse_saved_query(p) for p in sorted(Path(folder).glob("*.rq"))]
 
 
-def _check_child(conn, path: str, text: str) -> None:
+def _check_child(conn, parent_pid: int, path: str, text: str) -> None:
+    from .sandbox import die_with_parent
+
+    die_with_parent(parent_pid)  # a killed build leaves no check running
     try:
         db = ox.Store.read_only(path)
         triples = list(db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True))
@@ -55,7 +59,7 @@ def run_checks_bounded(path: str | Path, timeout: float, checks: list[SavedQuery
     ctx = mp.get_context("fork")
     for check in checks if checks is not None else load_checks():
         parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_check_child, args=(child, str(path), check.text), daemon=True)
+        proc = ctx.Process(target=_check_child, args=(child, os.getpid(), str(path), check.text), daemon=True)
         proc.start()
         child.close()
         status, payload = ("timeout", None)
