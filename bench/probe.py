@@ -170,6 +170,7 @@ class Listener:
         self.port = self.sock.getsockname()[1]
 
     def connections(self) -> int:
+        """Return how many connections came (each accepted and closed)."""
         count = 0
         for _ in range(100):
             try:
@@ -179,6 +180,9 @@ class Listener:
             count += 1
             conn.close()
         return count
+
+    def close(self) -> None:
+        self.sock.close()
 
 
 def free_port() -> int:
@@ -274,7 +278,7 @@ def run(store: str, load: int = 400, clients: int = 8, timeout: float = 8, out=s
     finally:
         server.terminate()
         server.wait(30)
-        listener.sock.close()
+        listener.close()
     print(f"tried {tried}, held {held}", file=out)
     return tried, held
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -19,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.probe import Listener, free_port
 from graph.errors import QueryBusy, QueryError, QueryRefused, QueryTimeout, QueryTooCostly
 from graph.sparql import Admission, parse_query, run_query
 
@@ -26,32 +26,6 @@ from .conftest import ROOT
 
 NEVER_ENDS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 MEMORY_HOG = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?c ?f ?i LIMIT 1"
-
-
-class Listener:
-    """A TCP listener on a free loopback port that counts the connections it receives."""
-
-    def __init__(self):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-
-    def connections(self) -> int:
-        """Return how many connections are waiting (each accepted and closed)."""
-        count = 0
-        for _ in range(50):
-            try:
-                conn, _ = self.sock.accept()
-            except TimeoutError:
-                break
-            count += 1
-            conn.close()
-        return count
-
-    def close(self):
-        self.sock.close()
 
 
 @pytest.fixture
@@ -317,16 +291,10 @@ def _gone(pid: int, seconds: float = 10) -> bool:
     return False
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_a_running_query_dies_with_the_server(built_store, how):
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--store", str(built_store.path),
                                "--port", str(port), "--timeout", "120"], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
