@@ -52,16 +52,20 @@ def slug_for(path: str | Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", stem).strip("-") or "document"
 
 
+def source_name(path: str | Path, root: str | Path) -> str:
+    """Return the name a document records for its file: its path from the corpus root (links followed), else its name."""
+    try:
+        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
+    except ValueError:
+        return Path(path).name
+
+
 def ingest(path: str | Path, corpus_root: str | Path | None = None, catalogue: dict | None = None,
            max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read a document file and return its model; raise DocumentError for unusable files."""
     path = Path(path)
     raw, sha = read_raw(path, max_bytes)
-    root = Path(corpus_root) if corpus_root else path.parent
-    try:
-        source = path.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        source = path.name
+    source = source_name(path, Path(corpus_root) if corpus_root else path.parent)
     row = (catalogue or {}).get(path.name, {})
     return ingest_text(raw, source_file=source, sha256=sha, catalogue_row=row)
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import CorpusError
-from .ingest import slug_for
+from .ingest import slug_for, source_name
 from .store import PROJECT_ROOT
 
 DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
@@ -73,17 +73,6 @@ def find_inputs(inputs: Iterable[str | Path] | None) -> Inputs:
     identifiers = {f: identifier_of(f, root) for f in files}
     kept, clashes = _settle_identifiers(files, identifiers)
     return Inputs(kept, root, refused + clashes, {f: identifiers[f] for f in kept})
-
-
-def source_name(path: Path, root: Path) -> str:
-    """Return the name ingestion records for a file: its path from the corpus root, else its name.
-
-    This mirrors ``ingest.ingest``, which follows links: the identifier is made from it.
-    """
-    try:
-        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        return Path(path).name
 
 
 def identifier_of(path: Path, root: Path) -> str:
