@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import Flask, abort, jsonify, render_template, request
 from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
 
-from graph.errors import StoreError
-from graph.pages import BadInput
-from graph.store import Store, default_store_path
+from guidegraph.errors import StoreError
+from guidegraph.views.pages import BadInput
+from guidegraph.paths import default_store_path
+from guidegraph.store.embedded import Store
 
 # sent with every response: only the app's own scripts, styles and fetches; never framed, never sniffed
 SECURITY_HEADERS = {

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template
 
-from graph.checks import SEVERITIES
-from graph.cli import store_stats
-from graph.errors import StoreError
+from guidegraph.checks.sparql import SEVERITIES
+from guidegraph.store import store_stats
+from guidegraph.errors import StoreError
 
 from . import store, wants_json
 
@@ -60,8 +60,8 @@ def index():
 
 
 def _page(view, template: str, **kwargs):
-    """Render a graph.pages view as HTML, or as its JSON twin; 404 for what the store lacks."""
-    from graph.pages import NotFound
+    """Render a guidegraph.views.pages view as HTML, or as its JSON twin; 404 for what the store lacks."""
+    from guidegraph.views.pages import NotFound
 
     try:
         data = view(store(), **kwargs)
@@ -102,7 +102,7 @@ def segments(data: dict) -> list[dict]:
 @bp.route("/document/<slug>.json")
 def document(slug: str):
     """Show a document's raw text with its statements, markers, references, furniture and findings."""
-    from graph.pages import document_view
+    from guidegraph.views.pages import document_view
 
     return _page(document_view, "browse/document.html", slug=slug)
 
@@ -111,7 +111,7 @@ def document(slug: str):
 @bp.route("/document/<slug>/statement/<int:start>.json")
 def statement(slug: str, start: int):
     """Show a statement's provenance panel."""
-    from graph.pages import statement_view
+    from guidegraph.views.pages import statement_view
 
     return _page(statement_view, "browse/statement.html", slug=slug, start=start)
 
@@ -120,7 +120,7 @@ def statement(slug: str, start: int):
 @bp.route("/concept/<name>.json")
 def concept(name: str):
     """Show a concept with its hierarchy and every statement about it or a narrower concept."""
-    from graph.pages import concept_view
+    from guidegraph.views.pages import concept_view
 
     return _page(concept_view, "browse/concept.html", name=name)
 
@@ -129,7 +129,7 @@ def concept(name: str):
 @bp.route("/compare.json")
 def compare():
     """Show what each document says about each intervention, marking where they agree or disagree."""
-    from graph.pages import compare_view
+    from guidegraph.views.pages import compare_view
 
     data = compare_view(store())
     if wants_json():
@@ -143,7 +143,7 @@ def search():
     """Find statements and concepts by their words."""
     from flask import request
 
-    from graph.pages import search_view
+    from guidegraph.views.pages import search_view
 
     words = request.args.get("q", "")
     if len(words) > 200:

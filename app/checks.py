@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
-from graph.checks import SEVERITIES, findings, load_checks
-from graph.pages import page_path, select
+from guidegraph.checks.sparql import SEVERITIES, findings, load_checks
+from guidegraph.views.pages import page_path, select
 
 from . import store, wants_json
 
@@ -57,7 +57,7 @@ def report():
         items.append(item)
     shacl = select(store(), SHACL_QUERY)
     counts = {s: sum(1 for f in shown if f.severity == s) for s in SEVERITIES}
-    from graph.checks import checked
+    from guidegraph.checks.sparql import checked
 
     data = {"counts": counts, "filters": {"check": sorted(wanted_checks), "severity": severity, "document": document},
             "findings": items, "shacl": shacl, "checked": checked(store())}

@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
-from graph.errors import QueryError
-from graph.pages import page_path
-from graph.queries import load_queries
+from guidegraph.errors import QueryError
+from guidegraph.views.pages import page_path
+from guidegraph.query.saved import load_queries
 
 from . import store, wants_json
 from .sparql import query_limits, status_of
@@ -33,7 +33,7 @@ def _cell(value: dict | None) -> dict:
 @bp.route("/query.json")
 def console():
     """Run a query (typed, or a saved one with its parameters) and show one page of its results."""
-    from graph.sparql import run_query
+    from guidegraph.query.sparql import run_query
 
     saved = load_queries()
     name = request.args.get("saved")
@@ -94,7 +94,7 @@ SELECT DISTINCT ?t WHERE {
 @bp.route("/query/terms.json")
 def terms():
     """Return the prefixes and every prefixed term of the graph's own vocabulary, for completion (offline)."""
-    from graph.namespaces import PREFIXES
+    from guidegraph.namespaces import PREFIXES
 
     names = set()
     for row in store().dataset().query(TERMS_QUERY):

@@ -5,7 +5,7 @@ import urllib.parse
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
-from graph.explore import GRAPH_GROUPS, KINDS, describe, neighbours, start_node
+from guidegraph.views.explore import GRAPH_GROUPS, KINDS, describe, neighbours, start_node
 
 from . import store, wants_json
 

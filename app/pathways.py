@@ -5,7 +5,7 @@ import math
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
-from graph.pathview import (NUMERIC, RANGES, cancer_choices, concept_choices, concept_path, pathway_graph,
+from guidegraph.views.pathways import (NUMERIC, RANGES, cancer_choices, concept_choices, concept_path, pathway_graph,
                             pathways_for, status_choices)
 
 from . import store, wants_json

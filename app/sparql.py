@@ -17,8 +17,8 @@ from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from graph.errors import QueryBusy, QueryError, QueryRefused, ResultTooLarge
-from graph.sparql import GRAPH_FORMATS, RESULT_FORMATS, Admission, run_query, term_for
+from guidegraph.errors import QueryBusy, QueryError, QueryRefused, ResultTooLarge
+from guidegraph.query.sparql import GRAPH_FORMATS, RESULT_FORMATS, Admission, run_query, term_for
 
 from . import store
 

@@ -193,7 +193,7 @@ def free_port() -> int:
 
 def start_server(store: str, port: int, timeout: float, slots: int, queue: int) -> subprocess.Popen:
     """Start guidegraph serve on 127.0.0.1:port and wait (bounded) until it answers."""
-    proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--store", store, "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "guidegraph", "serve", "--store", store, "--port", str(port),
                              "--timeout", str(timeout), "--memory-mb", "512", "--query-slots", str(slots),
                              "--query-queue", str(queue)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(150):
@@ -240,7 +240,7 @@ def memory_peak(pid: int) -> int:
 
 def run(store: str, load: int = 400, clients: int = 8, timeout: float = 8, out=sys.stdout) -> tuple[int, int]:
     """Run the whole probe against a server started on ``store``; print and return (tried, held)."""
-    from app import create_app
+    from guidegraph.web import create_app
 
     body_limit = create_app({"STORE": store}).config["MAX_CONTENT_LENGTH"]
     slots, queue = 2, 16  # the defaults of guidegraph serve
@@ -291,7 +291,7 @@ def main() -> None:
     args = ap.parse_args()
     store = args.store
     if store is None:
-        from graph.build import build
+        from guidegraph.build import build
 
         store = tempfile.mkdtemp() + "/store"
         build(None, store, reason=False)

@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from graph.namespaces import sparql_prologue
+from guidegraph.namespaces import sparql_prologue
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -68,7 +68,7 @@ def build_child(corpus: Path, store: Path, workers: int) -> dict:
     """Build in a child process; return its report plus wall time and peak memory."""
     code = (
         "import json, resource, sys, time\n"
-        "from graph.build import build\n"
+        "from guidegraph.build import build\n"
         "t = time.perf_counter()\n"
         f"r = build([{str(corpus)!r}], {str(store)!r}, workers={workers}, reason=False, check_shapes=False, "
         "run_checks=False)\n"
@@ -85,8 +85,8 @@ def reasoning_child(store: Path) -> dict:
     """Time reasoning over a built store in a child process: read facts, HermiT, realisation."""
     code = (
         "import json, time\n"
-        "from graph.reason import classify, facts_abox, realise, store_facts, tbox, MAX_CONSISTENCY_FACTS\n"
-        "from graph.store import Store\n"
+        "from guidegraph.reason import classify, facts_abox, realise, store_facts, tbox, MAX_CONSISTENCY_FACTS\n"
+        "from guidegraph.store.embedded import Store\n"
         f"s = Store({str(store)!r})\n"
         "t = time.perf_counter(); facts = store_facts(s); read = time.perf_counter() - t\n"
         "tb = tbox()\n"
@@ -104,9 +104,9 @@ def checks_child(store: Path, timeout: float) -> dict:
     """Time every check on a built store in a child process, each bounded by ``timeout`` seconds."""
     code = f"""
 import json, time, multiprocessing as mp
-from graph.checks import load_checks
-from graph.namespaces import PREFIXES
-from graph.store import Store
+from guidegraph.checks.sparql import load_checks
+from guidegraph.namespaces import PREFIXES
+from guidegraph.store.embedded import Store
 
 def one(q, conn):
     db = Store({str(store)!r}).oxigraph()
@@ -160,7 +160,7 @@ def baseline_child(nquads: Path, timeout: float) -> dict:
 import json, signal, statistics, sys, time
 from rdflib import Dataset
 from bench.run import QUERIES, _concrete
-from graph.namespaces import sparql_prologue
+from guidegraph.namespaces import sparql_prologue
 class Late(Exception): pass
 def late(*_): raise Late()
 signal.signal(signal.SIGALRM, late)
@@ -189,7 +189,7 @@ print(json.dumps(out))
 
 def run(sizes: list[int], workers: int, baseline_timeout: float, baseline_max_triples: int, keep: bool) -> list[dict]:
     from bench.synth import write_corpus
-    from graph.store import Store
+    from guidegraph.store.embedded import Store
 
     OUT.mkdir(exist_ok=True)
     results = []
@@ -212,7 +212,7 @@ def run(sizes: list[int], workers: int, baseline_timeout: float, baseline_max_tr
         row["queries"] = {k: {"store_s": v, "rows": rows[k]} for k, v in times.items()}
         if row["triples"] <= baseline_max_triples:
             nq = OUT / f"export-{n}.nq"
-            subprocess.run([sys.executable, "-m", "graph.cli", "export", "--store", str(store_path), "--format",
+            subprocess.run([sys.executable, "-m", "guidegraph", "export", "--store", str(store_path), "--format",
                             "nquads", "-o", str(nq)], check=True, capture_output=True)
             base = baseline_child(nq, baseline_timeout)
             nq.unlink()

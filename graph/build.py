@@ -19,22 +19,26 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from . import __version__, checks
-from .errors import CorpusError, DocumentError, GuidegraphError
-from .ingest import ingest
-from .inputs import find_inputs
-from .metadata import read_catalogue
-from .model import Document
-from .annotate import annotate
-from .namespaces import (GG, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, GRAPH_VALIDATION, GRAPH_VOCABULARY, ID,
+from guidegraph import __version__
+from guidegraph.checks import sparql as checks
+from guidegraph.errors import CorpusError, DocumentError, GuidegraphError
+from guidegraph.ingest.document import ingest
+from guidegraph.ingest.inputs import find_inputs
+from guidegraph.ingest.metadata import read_catalogue
+from guidegraph.model import Document
+from guidegraph.annotate.statements import annotate
+from guidegraph.namespaces import (GG, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, GRAPH_VALIDATION, GRAPH_VOCABULARY, ID,
                          SH, document_graph_iri, document_iri)
-from .rdf import annotation_triples, document_triples, nquads, statement_iri
-from .reason import Fact, tbox
-from .reason import reason as reason_about
-from .validate import validate
-from .vocabulary import ONTOLOGY_FILE, VOCABULARY_FILE, load_vocabulary
-from .reading import DEFAULT_MAX_BYTES
-from .store import Store
+from guidegraph.namespaces import statement_iri
+from guidegraph.ntriples import nquads
+from guidegraph.rdf.triples import annotation_triples, document_triples
+from guidegraph.reason import Fact, tbox
+from guidegraph.reason import reason as reason_about
+from guidegraph.checks.shapes import validate
+from guidegraph.annotate.vocabulary import load_vocabulary
+from guidegraph.paths import ontology_file
+from guidegraph.ingest.reading import DEFAULT_MAX_BYTES
+from guidegraph.store.embedded import Store
 
 LIBRARIES = ("rdflib", "oxrdflib", "pyoxigraph", "owlready2", "pyshacl", "networkx", "pyvis", "flask")
 
@@ -257,8 +261,8 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
         if not inputs_built:
             reasons = "; ".join(f.message for f in report.failures) or "nothing to build"
             raise CorpusError(f"no document could be built, the store was left as it was: {reasons}")
-        extra = [(GRAPH_ONTOLOGY, Graph().parse(ONTOLOGY_FILE, format="turtle")),
-                 (GRAPH_VOCABULARY, Graph().parse(VOCABULARY_FILE, format="turtle")), *extra_graphs]
+        extra = [(GRAPH_ONTOLOGY, Graph().parse(ontology_file("guidegraph.ttl"), format="turtle")),
+                 (GRAPH_VOCABULARY, Graph().parse(ontology_file("vocabulary.ttl"), format="turtle")), *extra_graphs]
         if reason:
             stage(f"reasoning over {len(facts):,} statement facts")
             reasoning = reason_about(facts, tbox())
@@ -300,7 +304,7 @@ def _run(jobs, workers: int):
     if workers <= 1 or len(jobs) < 8:
         yield from map(_ingest_one, jobs)
         return
-    from .sandbox import die_with_parent
+    from guidegraph.sandbox import die_with_parent
 
     # workers die with the build, so a killed build leaves none waiting for work
     pool = ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent, initargs=(os.getpid(),))

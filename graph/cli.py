@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import GuidegraphError, QueryError
-from .store import ENV_VAR, Store, default_store_path
+from guidegraph.errors import GuidegraphError, QueryError
+from guidegraph.paths import STORE_ENV_VAR as ENV_VAR, default_store_path
+from guidegraph.store import Store, store_stats
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
 
@@ -231,8 +232,8 @@ def _stopped(command: str, exc: KeyboardInterrupt, store: Store, before: str | N
 
 
 def cmd_build(args) -> int:
-    from .build import build
-    from .reading import DEFAULT_MAX_BYTES
+    from guidegraph.build import build
+    from guidegraph.ingest.reading import DEFAULT_MAX_BYTES
 
     store = Store(args.store)
     before = store.current_name()
@@ -279,36 +280,6 @@ def cmd_build(args) -> int:
 
 
 # -- stats -------------------------------------------------------------------------------
-# per document: how many of each kind of thing it holds (markers reach it through their statement)
-COUNT_QUERIES = {
-    "sections": "SELECT ?doc (COUNT(?x) AS ?n) WHERE { ?x a gg:Section ; dcterms:isPartOf ?doc } GROUP BY ?doc",
-    "statements": "SELECT ?doc (COUNT(?x) AS ?n) WHERE { ?x a gg:Statement ; dcterms:isPartOf ?doc } GROUP BY ?doc",
-    "markers": "SELECT ?doc (COUNT(?x) AS ?n) WHERE { ?x a c4o:InTextReferencePointer ; gg:citedBy ?st . "
-               "?st dcterms:isPartOf ?doc } GROUP BY ?doc",
-    "dangling": "SELECT ?doc (COUNT(?x) AS ?n) WHERE { ?x a c4o:InTextReferencePointer ; gg:citedBy ?st . "
-                "?st dcterms:isPartOf ?doc MINUS { ?x c4o:denotes ?r } } GROUP BY ?doc",
-    "references": "SELECT ?doc (COUNT(?x) AS ?n) WHERE { ?x a biro:BibliographicReference ; dcterms:isPartOf ?doc } "
-                  "GROUP BY ?doc",
-}
-DOCUMENTS_QUERY = "SELECT ?doc ?title WHERE { ?doc a gg:GuidelineDocument OPTIONAL { ?doc dcterms:title ?title } } ORDER BY ?doc"
-
-
-def store_stats(store: Store) -> dict:
-    """Return per-document and total counts of what the store holds."""
-    ds = store.dataset()
-    counts = {kind: {str(r.doc): int(r.n) for r in ds.query(q)} for kind, q in COUNT_QUERIES.items()}
-    docs = []
-    for r in ds.query(DOCUMENTS_QUERY):
-        doc = {"document": str(r.doc), "title": str(r.title) if r.title else None}
-        doc.update({kind: counts[kind].get(str(r.doc), 0) for kind in COUNT_QUERIES})
-        docs.append(doc)
-    graphs = {str(r.g): int(r.n) for r in ds.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")}
-    totals = {k: sum(d[k] for d in docs) for k in ("sections", "statements", "markers", "dangling", "references")}
-    totals["documents"] = len(docs)
-    totals["triples"] = sum(graphs.values())
-    return {"store": str(store.path), "generation": store.current.name, "totals": totals, "documents": docs, "graphs": graphs}
-
-
 def cmd_stats(args) -> int:
     stats = store_stats(Store(args.store))
     if args.format == "json":
@@ -355,21 +326,21 @@ def cmd_export(args) -> int:
 
 # -- query -------------------------------------------------------------------------------
 def _read_query(spec: str) -> tuple[str, object | None]:
-    from .queries import QUERIES_DIR, load_queries, parse_saved_query
+    from guidegraph.query.saved import load_queries, parse_saved_query
 
     if spec == "-":
         return sys.stdin.read(), None
     path = Path(spec)
     if path.suffix == ".rq" and path.is_file():
         return path.read_text(encoding="utf-8"), parse_saved_query(path)
-    saved = load_queries(QUERIES_DIR)
+    saved = load_queries()
     if spec in saved:
         return saved[spec].text, saved[spec]
     raise QueryError(f"no query file or saved query named {spec!r}; `guidegraph queries` lists the saved ones")
 
 
 def cmd_query(args) -> int:
-    from .sparql import run_query, table, term_for
+    from guidegraph.query.sparql import run_query, table, term_for
 
     text, saved = _read_query(args.query)
     values = {}
@@ -399,7 +370,7 @@ def cmd_query(args) -> int:
 def cmd_check(args) -> int:
     import csv
 
-    from .checks import SEVERITIES, checked, findings, reaches
+    from guidegraph.checks.sparql import SEVERITIES, checked, findings, reaches
 
     store = Store(args.store)
     if not store.exists():
@@ -428,7 +399,7 @@ def cmd_check(args) -> int:
 
 
 def _print_report(found) -> None:
-    from .checks import SEVERITIES
+    from guidegraph.checks.sparql import SEVERITIES
 
     if not found:
         print("No findings.")
@@ -456,7 +427,7 @@ def _print_report(found) -> None:
 
 
 def cmd_reason(args) -> int:
-    from .reason import reason_store
+    from guidegraph.reason import reason_store
 
     store = Store(args.store)
     store.oxigraph()  # a clear error when nothing was built
@@ -476,8 +447,8 @@ def cmd_reason(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from .reason import explanations
-    from .sparql import term_for
+    from guidegraph.reason import explanations
+    from guidegraph.query.sparql import term_for
 
     iri = str(term_for(args.iri, "iri"))
     store = Store(args.store)
@@ -491,7 +462,7 @@ def cmd_explain(args) -> int:
     if not found:
         print(f"No inferred triple about <{iri}>: everything the store says of it is asserted.")
         return EXIT_OK
-    from .reason import _short
+    from guidegraph.reason import _short
 
     for item in found:
         print(f"{_short(iri)} {_short(item['predicate'])} {_short(item['object'])}  because:")
@@ -507,8 +478,9 @@ def cmd_ontology(args) -> int:
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from .reason import classify, tbox
-    from .vocabulary import ONTOLOGY_DIR, ONTOLOGY_FILE
+    from guidegraph.reason import classify, tbox
+    from guidegraph.paths import ontology_dir, ontology_file
+    ONTOLOGY_FILE, ONTOLOGY_DIR = ontology_file(), ontology_dir()
 
     source = Graph().parse(ONTOLOGY_FILE, format="turtle")
     owl_file = ONTOLOGY_DIR / "guidegraph.owl"
@@ -530,7 +502,7 @@ def cmd_ontology(args) -> int:
 
 
 def cmd_load(args) -> int:
-    from .store import DEFAULT_LOAD_MAX_BYTES
+    from guidegraph.store.embedded import DEFAULT_LOAD_MAX_BYTES
 
     store = Store(args.store)
     before = store.current_name()
@@ -544,7 +516,7 @@ def cmd_load(args) -> int:
 
 def cmd_serve(args) -> int:
     # the web layer is imported only here: the graph library itself never imports Flask
-    from app import create_app
+    from guidegraph.web import create_app
 
     store = Store(args.store)
     if not store.exists():
@@ -553,7 +525,7 @@ def cmd_serve(args) -> int:
                       "QUERY_MEMORY_MB": args.memory_mb, "QUERY_SLOTS": args.query_slots,
                       "QUERY_QUEUE": args.query_queue})
     print(f"guidegraph: serving {store.path} on http://{args.host}:{args.port}/ (SPARQL at /sparql)", file=sys.stderr)
-    from .sandbox import network_wall
+    from guidegraph.sandbox import network_wall
 
     missing = network_wall()
     if missing:
@@ -564,7 +536,7 @@ def cmd_serve(args) -> int:
 
 
 def cmd_queries(args) -> int:
-    from .queries import load_queries
+    from guidegraph.query.saved import load_queries
 
     saved = load_queries()
     if args.format == "json":

@@ -34,6 +34,11 @@ def document_iri(slug: str):
     return ID[f"document/{slug}"]
 
 
+def statement_iri(doc, statement):
+    """Return the IRI of a statement: its document's slug and its start offset."""
+    return ID[f"document/{doc.slug}/statement/{statement.start}"]
+
+
 def document_graph_iri(slug: str):
     """Return the IRI of the named graph holding what one document asserts."""
     return ID[f"graph/document/{slug}"]
@@ -42,3 +47,21 @@ def document_graph_iri(slug: str):
 def sparql_prologue() -> str:
     """Return PREFIX lines for every namespace above, to put before a query."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def curie(iri: str) -> str:
+    """Return an IRI in its shortest prefixed form ("gg:Recommendation"), or as ``<iri>`` when no prefix fits."""
+    iri = str(iri)
+    for prefix, namespace in _LONGEST_FIRST:
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
+
+
+def local_name(iri: str) -> str:
+    """Return the last part of an IRI, after its ``#`` or last ``/`` ("ggv:ZoledronicAcid" → "ZoledronicAcid")."""
+    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+
+
+# a namespace that is the start of another (ggid: and its document IRIs) must lose to the longer one
+_LONGEST_FIRST = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))

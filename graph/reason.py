@@ -24,9 +24,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
-from .errors import GuidegraphError
-from .namespaces import GG, GRAPH_INFERRED, ID
-from .vocabulary import ONTOLOGY_FILE, VOCABULARY_FILE
+from guidegraph.errors import GuidegraphError
+from guidegraph.namespaces import GG, GRAPH_INFERRED, ID
+from guidegraph.paths import ontology_file
 
 # Above this many statement facts the data is not given to HermiT (the classification still is).
 MAX_CONSISTENCY_FACTS = 25_000
@@ -88,8 +88,8 @@ def java_executable() -> str | None:
 def tbox(extra: Graph | None = None) -> Graph:
     """Return the ontology and the vocabulary as one rdflib graph."""
     g = Graph()
-    g.parse(ONTOLOGY_FILE, format="turtle")
-    g.parse(VOCABULARY_FILE, format="turtle")
+    g.parse(ontology_file("guidegraph.ttl"), format="turtle")
+    g.parse(ontology_file("vocabulary.ttl"), format="turtle")
     if extra is not None:
         g += extra
     return g
@@ -222,7 +222,7 @@ def _subproperties(g: Graph) -> dict[str, set[str]]:
 
 
 def _short(iri: str) -> str:
-    from .namespaces import PREFIXES
+    from guidegraph.namespaces import PREFIXES
 
     for p, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
         if iri.startswith(ns):
@@ -401,7 +401,7 @@ def reason_store(store) -> Reasoning:
 
 def explanations(store, iri: str) -> list[dict]:
     """Return every inference about ``iri`` with its ordered premises (data for the CLI and UI)."""
-    from .sparql import bind
+    from guidegraph.query.sparql import bind
 
     ds = store.dataset()
     query, init = bind("""

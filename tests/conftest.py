@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import build
-from graph.ingest import ingest
-from graph.metadata import read_catalogue
-from graph.store import Store
+from guidegraph.build import build
+from guidegraph.ingest.document import ingest
+from guidegraph.ingest.metadata import read_catalogue
+from guidegraph.store.embedded import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -39,6 +39,6 @@ def run_cli():
         import os
 
         full_env = dict(os.environ, **(env or {}))
-        return subprocess.run([sys.executable, "-m", "graph.cli", *map(str, args)], input=input,
+        return subprocess.run([sys.executable, "-m", "guidegraph", *map(str, args)], input=input,
                               capture_output=True, text=True, cwd=ROOT, env=full_env, timeout=timeout)
     return run

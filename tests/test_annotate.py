@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from graph.annotate import annotate, find_mentions
-from graph.ingest import ingest_text
-from graph.modality import modality
-from graph.vocabulary import load_vocabulary
+from guidegraph.annotate.statements import annotate, find_mentions
+from guidegraph.ingest.document import ingest_text
+from guidegraph.annotate.modality import modality
+from guidegraph.annotate.vocabulary import load_vocabulary
 
 from .conftest import DATA
 

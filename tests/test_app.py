@@ -10,9 +10,9 @@ import urllib.request
 
 import pytest
 
-from app import create_app
-from graph.build import build
-from graph.store import Store
+from guidegraph.web import create_app
+from guidegraph.build import build
+from guidegraph.store.embedded import Store
 
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 

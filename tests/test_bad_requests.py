@@ -12,9 +12,9 @@ import pytest
 from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 
-from app import create_app
-from graph.build import build
-from graph.store import Store
+from guidegraph.web import create_app
+from guidegraph.build import build
+from guidegraph.store.embedded import Store
 
 BREAST = "oracle-breast-cancer-bone-metastasis"
 STATEMENT_IRI = f"https://w3id.org/guidegraph/id/document/{BREAST}/statement/1277"

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser,
 def base_url(built_store):
     from werkzeug.serving import make_server
 
-    from app import create_app
+    from guidegraph.web import create_app
 
     httpd = make_server("127.0.0.1", 0, create_app({"STORE": str(built_store.path)}), threaded=True)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()

@@ -12,12 +12,12 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from graph.build import build
-from graph.cli import store_stats
-from graph.errors import CorpusError, StoreError
-from graph.namespaces import document_graph_iri
-from graph.rdf import document_graph
-from graph.store import Store
+from guidegraph.build import build
+from guidegraph.store import store_stats
+from guidegraph.errors import CorpusError, StoreError
+from guidegraph.namespaces import document_graph_iri
+from guidegraph.rdf.triples import document_graph
+from guidegraph.store.embedded import Store
 
 from .conftest import CORPUS, ROOT
 
@@ -114,8 +114,8 @@ def _plain_strings(g: Graph) -> Graph:
 
 
 def test_the_store_graph_equals_the_library_graph_of_the_document(corpus_docs, built_store):
-    from graph.annotate import annotate
-    from graph.vocabulary import load_vocabulary
+    from guidegraph.annotate.statements import annotate
+    from guidegraph.annotate.vocabulary import load_vocabulary
 
     doc = corpus_docs["oracle-breast-cancer-bone-metastasis"]
     stored = _plain_strings(built_store.graph(document_graph_iri(doc.slug)))
@@ -195,7 +195,7 @@ def test_a_build_that_fails_while_writing_keeps_the_previous_generation(tmp_path
     build([CORPUS / "oracle-osteoblastic-metastases.txt"], store, reason=False, check_shapes=False)
     before = store.current
 
-    import graph.build as build_module
+    import guidegraph.build as build_module
 
     def broken_provenance(*args, **kwargs):
         raise RuntimeError("disk on fire")
@@ -215,7 +215,7 @@ def test_a_build_killed_half_way_leaves_the_previous_store_answering(tmp_path):
     build([CORPUS], Store(store_path), reason=False, check_shapes=False)
     before = Store(store_path).current
     write_corpus(tmp_path / "big", 400)
-    proc = subprocess.Popen([sys.executable, "-m", "graph.cli", "build", tmp_path / "big", "--store", store_path,
+    proc = subprocess.Popen([sys.executable, "-m", "guidegraph", "build", tmp_path / "big", "--store", store_path,
                              "--quiet", "--no-reason", "--no-validate"], cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     gens = store_path / "generations"

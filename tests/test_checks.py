@@ -9,9 +9,9 @@ from collections import Counter
 
 import pytest
 
-from graph.build import build
-from graph.checks import findings, load_checks
-from graph.store import Store
+from guidegraph.build import build
+from guidegraph.checks.sparql import findings, load_checks
+from guidegraph.store.embedded import Store
 
 from .conftest import CORPUS
 
@@ -291,7 +291,7 @@ def test_stale_source(tmp_path):
 def test_shacl_results_are_folded_into_the_findings():
     import pyoxigraph as ox
 
-    from graph.checks import run_checks
+    from guidegraph.checks.sparql import run_checks
 
     db = ox.Store()
     db.load(input="""

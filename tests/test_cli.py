@@ -146,7 +146,7 @@ def test_export_keeps_named_graphs(built_store, run_cli, tmp_path, fmt, rdflib_f
 
 
 def test_export_of_one_graph_as_turtle(built_store, run_cli):
-    from graph.cli import store_stats
+    from guidegraph.store import store_stats
 
     iri = "https://w3id.org/guidegraph/id/graph/document/oracle-osteoblastic-metastases"
     result = run_cli("export", "--store", built_store.path, "--format", "turtle", "--graph", iri)

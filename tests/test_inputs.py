@@ -10,10 +10,10 @@ import shutil
 
 import pytest
 
-from graph.build import build
-from graph.errors import CorpusError
-from graph.inputs import find_inputs
-from graph.store import Store
+from guidegraph.build import build
+from guidegraph.errors import CorpusError
+from guidegraph.ingest.inputs import find_inputs
+from guidegraph.store.embedded import Store
 
 from .conftest import CORPUS
 

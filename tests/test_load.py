@@ -6,8 +6,8 @@ import json
 import pytest
 from rdflib import Graph, Literal, URIRef
 
-from graph.build import build
-from graph.store import Store
+from guidegraph.build import build
+from guidegraph.store.embedded import Store
 
 from .conftest import CORPUS
 

@@ -6,9 +6,9 @@ import json
 import pytest
 from rdflib.plugins.sparql import prepareQuery
 
-from graph.namespaces import PREFIXES
-from graph.queries import load_queries
-from graph.sparql import run_query
+from guidegraph.namespaces import PREFIXES
+from guidegraph.query.saved import load_queries
+from guidegraph.query.sparql import run_query
 
 SAVED = load_queries()
 

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from bench.probe import Listener, free_port
-from graph.errors import QueryBusy, QueryError, QueryRefused, QueryTimeout, QueryTooCostly
-from graph.sparql import Admission, parse_query, run_query
+from guidegraph.errors import QueryBusy, QueryError, QueryRefused, QueryTimeout, QueryTooCostly
+from guidegraph.query.sparql import Admission, parse_query, run_query
 
 from .conftest import ROOT
 
@@ -69,7 +69,7 @@ def test_every_spelling_of_service_is_refused_before_anything_runs(listener):
 
 
 def test_service_queries_reach_no_listener_through_the_endpoint(built_store, listener):
-    from app import create_app
+    from guidegraph.web import create_app
 
     client = create_app({"STORE": str(built_store.path), "QUERY_TIMEOUT": 10}).test_client()
     for query in service_variants(listener.port):
@@ -86,7 +86,7 @@ def test_a_query_process_cannot_open_a_network_socket_even_if_service_got_past_t
     # run Oxigraph's SERVICE directly, behind only the second wall, in a confined child
     script = f"""
 import os, socket
-from graph.sandbox import confine
+from guidegraph.sandbox import confine
 import pyoxigraph as ox
 confine(os.getppid(), 1 << 30)
 try:
@@ -187,7 +187,7 @@ def test_a_waiting_query_runs_when_a_slot_frees():
 
 
 def test_the_endpoint_answers_503_with_retry_after_when_every_slot_is_taken(built_store):
-    from app import create_app
+    from guidegraph.web import create_app
 
     app = create_app({"STORE": str(built_store.path), "QUERY_TIMEOUT": 5, "QUERY_SLOTS": 1, "QUERY_QUEUE": 0})
     slow = threading.Thread(target=lambda: app.test_client().get("/sparql?" + urllib.parse.urlencode({"query": NEVER_ENDS})))
@@ -208,7 +208,7 @@ def test_the_endpoint_answers_503_with_retry_after_when_every_slot_is_taken(buil
 
 
 def test_the_console_keeps_to_the_servers_time_limit(built_store):
-    from app import create_app
+    from guidegraph.web import create_app
 
     client = create_app({"STORE": str(built_store.path), "QUERY_TIMEOUT": 1}).test_client()
     answer = client.get("/query.json?" + urllib.parse.urlencode({"query": NEVER_ENDS}))
@@ -218,7 +218,7 @@ def test_the_console_keeps_to_the_servers_time_limit(built_store):
 
 
 def test_console_errors_carry_the_status_of_their_cause(built_store):
-    from app import create_app
+    from guidegraph.web import create_app
 
     client = create_app({"STORE": str(built_store.path)}).test_client()
     assert client.get("/query.json?query=SELECT").status_code == 400
@@ -227,7 +227,7 @@ def test_console_errors_carry_the_status_of_their_cause(built_store):
 
 
 def test_parameters_that_are_not_utf8_are_refused_not_replaced(built_store):
-    from app import create_app
+    from guidegraph.web import create_app
 
     client = create_app({"STORE": str(built_store.path)}).test_client()
     answer = client.get("/sparql?query=ASK%20%7B%20%3Fs%20%3Fp%20%22%FF%22%20%7D")
@@ -236,7 +236,7 @@ def test_parameters_that_are_not_utf8_are_refused_not_replaced(built_store):
 
 
 def test_the_endpoint_advertises_only_the_methods_it_takes(built_store):
-    from app import create_app
+    from guidegraph.web import create_app
 
     client = create_app({"STORE": str(built_store.path)}).test_client()
     allowed = {m.strip() for m in client.options("/sparql").headers["Allow"].split(",")}
@@ -245,7 +245,7 @@ def test_the_endpoint_advertises_only_the_methods_it_takes(built_store):
 
 
 def test_load_as_a_query_gets_403_like_any_update(built_store):
-    from app import create_app
+    from guidegraph.web import create_app
 
     client = create_app({"STORE": str(built_store.path)}).test_client()
     answer = client.post("/sparql", data="LOAD <http://127.0.0.1:9/x>", content_type="application/sparql-query")
@@ -253,7 +253,7 @@ def test_load_as_a_query_gets_403_like_any_update(built_store):
 
 
 def test_sparqlwrappers_rdf_xml_format_name_is_understood(built_store):
-    from app import create_app
+    from guidegraph.web import create_app
 
     client = create_app({"STORE": str(built_store.path)}).test_client()
     query = "CONSTRUCT { ?s a gg:Section } WHERE { ?s a gg:Section } LIMIT 1"
@@ -295,7 +295,7 @@ def _gone(pid: int, seconds: float = 10) -> bool:
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_a_running_query_dies_with_the_server(built_store, how):
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "graph.cli", "serve", "--store", str(built_store.path),
+    server = subprocess.Popen([sys.executable, "-m", "guidegraph", "serve", "--store", str(built_store.path),
                                "--port", str(port), "--timeout", "120"], cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
@@ -334,7 +334,7 @@ def _quietly(url: str) -> None:
 
 
 def test_the_sandbox_says_where_the_network_wall_cannot_stand(monkeypatch):
-    from graph import sandbox
+    from guidegraph import sandbox
 
     monkeypatch.setattr(sandbox.platform, "machine", lambda: "sparc64")
     assert "sparc64" in sandbox.network_wall()
@@ -350,7 +350,7 @@ def test_an_empty_query_or_a_bare_prologue_is_not_taken_for_an_update():
 
 
 def test_the_console_refuses_an_unknown_saved_query_and_a_page_that_is_not_a_number(built_store):
-    from app import create_app
+    from guidegraph.web import create_app
 
     client = create_app({"STORE": str(built_store.path)}).test_client()
     missing = client.get("/query.json?saved=../../etc/passwd")
@@ -360,7 +360,7 @@ def test_the_console_refuses_an_unknown_saved_query_and_a_page_that_is_not_a_num
 
 
 def test_a_dataset_iri_that_is_not_an_iri_is_refused_with_a_plain_message(built_store):
-    from app import create_app
+    from guidegraph.web import create_app
 
     client = create_app({"STORE": str(built_store.path)}).test_client()
     for name in ("default-graph-uri", "named-graph-uri"):

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from graph.errors import DocumentError
-from graph.reading import read_raw
+from guidegraph.errors import DocumentError
+from guidegraph.ingest.reading import read_raw
 
 
 def test_empty_file_is_refused_as_empty(tmp_path):
@@ -63,7 +63,7 @@ import codecs
 import hashlib
 from pathlib import Path
 
-from graph.ingest import ingest
+from guidegraph.ingest.document import ingest
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 SAMPLE = "Heading\n\nZoledronic acid is given every 4 weeks. 1\nCafé au lait ≥ 3.\n"

@@ -6,8 +6,9 @@ import json
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from graph.reason import Fact, classify, defined_classes, reason, tbox
-from graph.vocabulary import ONTOLOGY_DIR
+from guidegraph.reason import Fact, classify, defined_classes, reason, tbox
+from guidegraph.paths import ontology_dir
+ONTOLOGY_DIR = ontology_dir()
 
 GG = "https://w3id.org/guidegraph/ontology#"
 GGV = "https://w3id.org/guidegraph/vocabulary#"
@@ -48,8 +49,8 @@ def test_an_inconsistent_fixture_is_reported_with_its_reason():
 
 
 def test_without_java_the_build_completes_without_inferences_and_says_so(tmp_path, monkeypatch):
-    from graph.build import build
-    from graph.store import Store
+    from guidegraph.build import build
+    from guidegraph.store.embedded import Store
 
     from .conftest import CORPUS
 
@@ -114,9 +115,9 @@ def test_explain_an_unknown_iri_is_an_error(built_store, run_cli):
 
 
 def test_reason_recomputes_the_inferred_graph_of_a_store(tmp_path, run_cli):
-    from graph.build import build
-    from graph.cli import store_stats
-    from graph.store import Store
+    from guidegraph.build import build
+    from guidegraph.store import store_stats
+    from guidegraph.store.embedded import Store
 
     from .conftest import CORPUS
 

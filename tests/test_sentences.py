@@ -4,8 +4,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.ingest import ingest_text
-from graph.sentences import split_sentences
+from guidegraph.ingest.document import ingest_text
+from guidegraph.ingest.sentences import split_sentences
 
 
 def _split(text):

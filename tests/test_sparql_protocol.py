@@ -20,8 +20,8 @@ from rdflib import Graph, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 
-from graph.rdf import nquads
-from graph.store import Store
+from guidegraph.ntriples import nquads
+from guidegraph.store.embedded import Store
 
 from .conftest import ROOT
 
@@ -53,7 +53,7 @@ def _tests():
 def server(tmp_path_factory):
     from werkzeug.serving import make_server
 
-    from app import create_app
+    from guidegraph.web import create_app
 
     g, entries = _manifest()
     chunks = []

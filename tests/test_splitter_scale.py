@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from graph import furniture
-from graph.sentences import split_sentences
+from guidegraph.ingest import furniture
+from guidegraph.ingest.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
@@ -74,7 +74,7 @@ def test_a_long_paragraph_is_split_like_its_parts():
 def test_a_two_megabyte_paragraph_is_split_well_within_a_generous_time_limit(tmp_path):
     source = tmp_path / "one-paragraph.txt"
     source.write_text(corpus_paragraph(2_000_000), encoding="utf-8")
-    script = ("import sys; from graph.sentences import split_sentences; "
+    script = ("import sys; from guidegraph.ingest.sentences import split_sentences; "
               "text = open(sys.argv[1], encoding='utf-8').read(); print(len(split_sentences(text)))")
     # a linear splitter needs seconds; the quadratic one needed about 20 minutes for this
     result = subprocess.run([sys.executable, "-c", script, str(source)], cwd=ROOT, capture_output=True, text=True,

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from graph.build import Failure, build
-from graph.cli import _BuildProgress
-from graph.store import Store, StoreBusy, _parse_name
+from guidegraph.build import Failure, build
+from guidegraph.cli import _BuildProgress
+from guidegraph.store.embedded import Store, StoreBusy, _parse_name
 
 from .conftest import CORPUS, ROOT
 
@@ -31,9 +31,9 @@ SIGNAL_AT = r'''
 import os, pathlib, signal, sys
 
 point, sig = sys.argv[1], getattr(signal, sys.argv[2])
-import graph.build as build_module
-import graph.checks as checks_module
-from graph.store import Store
+import guidegraph.build as build_module
+import guidegraph.checks.sparql as checks_module
+from guidegraph.store.embedded import Store
 
 
 def hit():
@@ -64,7 +64,7 @@ elif point == "switched":  # `current` is the new generation, the old ones not y
     cleans = []
     before(Store, "_clean", lambda store, gens: cleans.append(gens) or len(cleans) == 2)
 
-from graph.cli import main
+from guidegraph.cli import main
 sys.exit(main(sys.argv[3:]))
 '''
 
@@ -90,7 +90,7 @@ def _signal_build_at(point: str, sig: str, store: Path, *args) -> subprocess.Com
 
 
 def _start_build(corpus: Path, store: Path, *args) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "graph.cli", "build", corpus, "--store", store, *FAST, *args],
+    return subprocess.Popen([sys.executable, "-m", "guidegraph", "build", corpus, "--store", store, *FAST, *args],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -448,7 +448,7 @@ def test_a_billion_laughs_rdf_xml_file_is_refused_without_expanding_it(tmp_path,
     bomb.write_text(BOMB)
     before = Store(store).current_name()
     # under 2 GB of address space: expanding the entities would need far more
-    result = subprocess.run([sys.executable, "-m", "graph.cli", "load", bomb, "--graph", NOTES, "--store", store],
+    result = subprocess.run([sys.executable, "-m", "guidegraph", "load", bomb, "--graph", NOTES, "--store", store],
                             cwd=ROOT, capture_output=True, text=True, timeout=120, preexec_fn=_two_gigabytes)
     assert result.returncode == 2, result.stderr[-2000:]
     assert "laughs.rdf: its DOCTYPE declares the XML entity 'l0'" in result.stderr
@@ -483,8 +483,8 @@ def test_a_file_over_max_bytes_is_refused_before_it_is_read(tmp_path, store, run
 
 
 def test_a_file_over_the_default_limit_is_refused_without_reading_it(tmp_path, store):
-    from graph.errors import DocumentError
-    from graph.store import DEFAULT_LOAD_MAX_BYTES
+    from guidegraph.errors import DocumentError
+    from guidegraph.store.embedded import DEFAULT_LOAD_MAX_BYTES
 
     f = tmp_path / "huge.ttl"
     with open(f, "wb") as out:

@@ -5,11 +5,11 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
-from graph.annotate import annotate
-from graph.namespaces import C4O, GG, OA, SCHEMA, SH
-from graph.rdf import document_graph
-from graph.validate import validate, violated_shapes
-from graph.vocabulary import load_vocabulary
+from guidegraph.annotate.statements import annotate
+from guidegraph.namespaces import C4O, GG, OA, SCHEMA, SH
+from guidegraph.rdf.triples import document_graph
+from guidegraph.checks.shapes import validate, violated_shapes
+from guidegraph.annotate.vocabulary import load_vocabulary
 
 SHAPES = "https://w3id.org/guidegraph/shapes#"
 
@@ -87,7 +87,8 @@ def test_every_document_graph_of_the_corpus_conforms(corpus_docs):
 def test_every_shape_has_a_break_here():
     from rdflib import Graph
 
-    from graph.vocabulary import SHAPES_FILE
+    from guidegraph.paths import ontology_file
+    SHAPES_FILE = ontology_file("shapes.ttl")
 
     shapes = {str(s)[len(SHAPES):] for s in Graph().parse(SHAPES_FILE).subjects(RDF.type, SH.NodeShape)}
     assert shapes == set(BREAKS)

@@ -6,7 +6,9 @@ from collections import Counter
 from rdflib import Graph
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from graph.vocabulary import VOCABULARY_FILE, load_vocabulary
+from guidegraph.annotate.vocabulary import load_vocabulary
+from guidegraph.paths import ontology_file
+VOCABULARY_FILE = ontology_file("vocabulary.ttl")
 
 G = Graph().parse(VOCABULARY_FILE, format="turtle")
 CONCEPTS = set(G.subjects(RDF.type, SKOS.Concept))

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from .pages import local, page_path, parse_iri, select
+from guidegraph.views.pages import local, page_path, parse_iri, select
 
 GRAPH_GROUPS = {
     "asserted": ("https://w3id.org/guidegraph/id/graph/document/", "https://w3id.org/guidegraph/id/graph/vocabulary"),

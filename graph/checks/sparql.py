@@ -14,10 +14,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .namespaces import GRAPH_FINDINGS, PREFIXES
-from .queries import QUERIES_DIR, SavedQuery, parse_saved_query
+from guidegraph.namespaces import GRAPH_FINDINGS, PREFIXES
+from guidegraph.paths import queries_dir
+from guidegraph.query.saved import SavedQuery, parse_saved_query
 
-CHECKS_DIR = QUERIES_DIR / "checks"
+CHECKS_DIR = queries_dir() / "checks"
 SEVERITIES = ("error", "warning", "info")
 
 
@@ -27,7 +28,7 @@ def load_checks(folder: Path = CHECKS_DIR) -> list[SavedQuery]:
 
 
 def _check_child(conn, parent_pid: int, path: str, text: str) -> None:
-    from .sandbox import die_with_parent
+    from guidegraph.sandbox import die_with_parent
 
     die_with_parent(parent_pid)  # a killed build leaves no check running
     try:

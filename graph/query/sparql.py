@@ -25,8 +25,8 @@ from pathlib import Path
 from rdflib import Literal, URIRef, Variable
 from rdflib.term import Identifier
 
-from .errors import QueryBusy, QueryError, QueryRefused, QueryTimeout, QueryTooCostly, ResultTooLarge
-from .namespaces import PREFIXES
+from guidegraph.errors import QueryBusy, QueryError, QueryRefused, QueryTimeout, QueryTooCostly, ResultTooLarge
+from guidegraph.namespaces import PREFIXES
 
 DEFAULT_TIMEOUT = 30.0
 RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
@@ -226,7 +226,7 @@ def _child(conn, parent_pid: int, store_path: str, query: str, bindings: dict, f
     import pyoxigraph as ox
     from rdflib.query import Result
 
-    from .sandbox import confine
+    from guidegraph.sandbox import confine
 
     # Oxigraph prints its own message when an allocation fails; the parent reports it instead
     import faulthandler
@@ -256,7 +256,7 @@ def _child(conn, parent_pid: int, store_path: str, query: str, bindings: dict, f
             if fmt is None:
                 return
         fmt = _choose_format(parsed.form, fmt)[0]
-        from .store import Store
+        from guidegraph.store.embedded import Store
 
         db = Store(store_path).oxigraph()
         options: dict = {"substitutions": {ox.Variable(k): _to_ox(v) for k, v in init.items()}, "base_iri": base_iri}
@@ -308,7 +308,7 @@ def _child(conn, parent_pid: int, store_path: str, query: str, bindings: dict, f
 
 def tsv(result) -> bytes:
     """Write SELECT results in the W3C SPARQL 1.1 TSV format (terms in SPARQL syntax)."""
-    from .rdf import term_nt
+    from guidegraph.ntriples import term_nt
 
     lines = ["\t".join(f"?{v}" for v in result.vars)]
     for row in result.bindings:

@@ -9,7 +9,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from .model import StatedDate
+from guidegraph.model import StatedDate
 
 _MONTHS = {m: i for i, m in enumerate(
     ["january", "february", "march", "april", "may", "june", "july", "august", "september",

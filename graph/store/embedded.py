@@ -25,12 +25,10 @@ import pyoxigraph as ox
 from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph, URIRef
 
-from .errors import StoreError
-from .namespaces import PREFIXES
+from guidegraph.errors import StoreError
+from guidegraph.namespaces import PREFIXES
+from guidegraph.paths import STORE_ENV_VAR, default_store_path
 
-ENV_VAR = "GUIDEGRAPH_STORE"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_STORE = PROJECT_ROOT / "instance" / "store"
 LOCK_FILE = "write.lock"
 # `guidegraph load` refuses a file larger than this unless --max-bytes says otherwise
 DEFAULT_LOAD_MAX_BYTES = 200 * 1024 * 1024
@@ -66,12 +64,6 @@ def _stop_on_sigterm(signum, frame):
 
 
 os.register_at_fork(after_in_child=_forget_locks_in_child)
-
-
-def default_store_path() -> Path:
-    """Return the store path: $GUIDEGRAPH_STORE, else instance/store in the project."""
-    env = os.environ.get(ENV_VAR)
-    return Path(env) if env else DEFAULT_STORE
 
 
 class Store:
@@ -146,7 +138,7 @@ class Store:
         except OSError as exc:
             raise StoreError(
                 f"cannot write the store at {self.path}: {exc.strerror or exc}; "
-                f"choose another path with --store or ${ENV_VAR}"
+                f"choose another path with --store or ${STORE_ENV_VAR}"
             ) from None
 
     @contextmanager
@@ -252,7 +244,7 @@ class Store:
         ``graphs`` maps graph IRIs to rdflib Graphs (an empty one drops the graph); ``quads_text``
         is more N-Quads to add.
         """
-        from .rdf import nquads
+        from guidegraph.ntriples import nquads
 
         names = {ox.NamedNode(str(iri)) for iri in graphs}
 
@@ -291,7 +283,7 @@ class Store:
     def load(self, files: list[Path], graph: str, fmt: str | None = None,
              max_bytes: int = DEFAULT_LOAD_MAX_BYTES) -> int:
         """Parse RDF files into one named graph, keep them for later builds, and write a new generation."""
-        from .errors import DocumentError
+        from guidegraph.errors import DocumentError
 
         if graph.startswith("https://w3id.org/guidegraph/id/graph/"):
             raise StoreError(f"<{graph}> is one of guidegraph's own graphs, rebuilt by every build: choose another IRI")
@@ -386,7 +378,7 @@ def _refuse_xml_entities(path: Path) -> None:
     from defusedxml import DefusedXmlException, EntitiesForbidden
     from defusedxml.sax import parse
 
-    from .errors import DocumentError
+    from guidegraph.errors import DocumentError
 
     try:
         # streaming (SAX) with entity declarations refused: nothing is expanded, nothing is kept

@@ -10,8 +10,8 @@ from collections.abc import Iterator
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from .model import Document, Statement
-from .namespaces import BIRO, C4O, CITO, GG, OA, SCHEMA, document_graph_iri, document_iri
+from guidegraph.model import Document, Statement
+from guidegraph.namespaces import BIRO, C4O, CITO, GG, OA, SCHEMA, document_graph_iri, document_iri, statement_iri
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
 
@@ -34,11 +34,6 @@ def _dec(value: float) -> Literal:
     # the canonical form Oxigraph keeps ("5", "2.5"), so a graph reads back as it was written
     text = repr(float(value))
     return Literal(text[:-2] if text.endswith(".0") else text, datatype=XSD.decimal)
-
-
-def statement_iri(doc: Document, st: Statement) -> URIRef:
-    """Return the IRI of a statement: its document and its start offset."""
-    return URIRef(f"{document_iri(doc.slug)}/statement/{st.start}")
 
 
 def document_triples(doc: Document) -> Iterator[Triple]:
@@ -171,32 +166,6 @@ def document_graph(doc: Document, annotation=None) -> Graph:
     return g
 
 
-def _escape(text: str) -> str:
-    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
-
-
-def term_nt(term) -> str:
-    """Write one RDF term as N-Triples."""
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    if isinstance(term, Literal):
-        out = f'"{_escape(str(term))}"'
-        if term.language:
-            return f"{out}@{term.language}"
-        if term.datatype and term.datatype != XSD.string:
-            return f"{out}^^<{term.datatype}>"
-        return out
-    return f"<{term}>"
-
-
-def nquads(triples, graph: URIRef) -> Iterator[str]:
-    """Write triples as N-Quad lines in ``graph``."""
-    g = f"<{graph}>"
-    for s, p, o in triples:
-        subject = f"_:{s}" if isinstance(s, BNode) else f"<{s}>"
-        yield f"{subject} <{p}> {term_nt(o)} {g} .\n"
-
-
 def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
     """Yield the triples of a document's annotations (graph/annotate.py)."""
     d = document_iri(doc.slug)
@@ -309,7 +278,7 @@ def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
 
 
 def _section_conditions(doc: Document, section, ann):
-    from .pathways import section_conditions
+    from guidegraph.annotate.pathways import section_conditions
 
     return section_conditions(doc, section, ann.section_criteria) if section is not None else []
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from .model import Reference
+from guidegraph.model import Reference
 
 REFERENCE_HEADINGS = re.compile(r"^(references?|bibliography|sources|citations|works cited|literature)\s*:?$", re.I)
 _PUBLISHER_YEAR = re.compile(r"^(?P<publisher>.+?),\s*(?P<year>(?:19|20)\d{2})\.?$")

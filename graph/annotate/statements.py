@@ -9,12 +9,12 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from .doses import DoseSchedule, dose_schedules
-from .modality import INHERITED, POOR_EFFECT, modality
-from .model import Document
-from .pathways import Pathway, pathways
-from .population import Criterion, criteria
-from .vocabulary import Vocabulary, tokens
+from guidegraph.annotate.doses import DoseSchedule, dose_schedules
+from guidegraph.annotate.modality import INHERITED, POOR_EFFECT, modality
+from guidegraph.model import Document
+from guidegraph.annotate.pathways import Pathway, pathways
+from guidegraph.annotate.population import Criterion, criteria
+from guidegraph.annotate.vocabulary import Vocabulary, tokens
 
 INTERVENTION = URIRef("https://w3id.org/guidegraph/vocabulary#Intervention")
 CANCER = URIRef("https://w3id.org/guidegraph/vocabulary#Cancer")

@@ -11,7 +11,7 @@ import codecs
 import hashlib
 from pathlib import Path
 
-from .errors import DocumentError
+from guidegraph.errors import DocumentError
 
 # Guideline pages are tens of kilobytes; anything far larger is not one document.
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024

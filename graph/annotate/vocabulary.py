@@ -14,12 +14,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from .store import PROJECT_ROOT
-
-ONTOLOGY_DIR = PROJECT_ROOT / "ontology"
-VOCABULARY_FILE = ONTOLOGY_DIR / "vocabulary.ttl"
-ONTOLOGY_FILE = ONTOLOGY_DIR / "guidegraph.ttl"
-SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+from guidegraph.paths import ontology_file
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+\+?")
 # Phrases that contain a label but name something else (a medical specialty, not a treatment):
@@ -131,9 +126,9 @@ def _ancestors(vocab: Vocabulary, iri: URIRef):
         frontier = nxt
 
 
-def load_vocabulary(path: Path = VOCABULARY_FILE) -> Vocabulary:
+def load_vocabulary(path: Path | None = None) -> Vocabulary:
     """Read the SKOS vocabulary and index its labels."""
-    return _load(str(Path(path).resolve()))
+    return _load(str(Path(path if path is not None else ontology_file("vocabulary.ttl")).resolve()))
 
 
 @lru_cache(maxsize=4)

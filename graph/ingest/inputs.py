@@ -25,11 +25,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CorpusError
-from .ingest import slug_for, source_name
-from .store import PROJECT_ROOT
+from guidegraph.errors import CorpusError
+from guidegraph.ingest.document import slug_for, source_name
+from guidegraph.paths import default_corpus_path
 
-DEFAULT_CORPUS = PROJECT_ROOT / "corpus"
 DOCUMENT_SUFFIXES = {".txt", ".text", ".md"}
 
 
@@ -53,7 +52,7 @@ class Inputs:
 
 def find_inputs(inputs: Iterable[str | Path] | None) -> Inputs:
     """Expand folders and files into the document files to build, the corpus root and the refusals."""
-    items = [Path(p) for p in (inputs or [DEFAULT_CORPUS])]
+    items = [Path(p) for p in (inputs or [default_corpus_path()])]
     files: list[Path] = []
     refused: list[Refusal] = []
     for item in items:

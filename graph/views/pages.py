@@ -9,9 +9,9 @@ import urllib.parse
 
 from rdflib import URIRef
 
-from .errors import GuidegraphError
-from .namespaces import GGV, ID, document_iri
-from .sparql import bind
+from guidegraph.errors import GuidegraphError
+from guidegraph.namespaces import GGV, ID, document_iri
+from guidegraph.query.sparql import bind
 
 GG_NS = "https://w3id.org/guidegraph/ontology#"
 
@@ -184,7 +184,7 @@ SELECT ?finding ?check ?severity ?message ?other ?otherText ?otherFile WHERE {
 
 def statement_view(store, slug: str, start: int, context: int = 160) -> dict:
     """Return the provenance panel of a statement: where it is, what it cites, says and implies."""
-    from .reason import explanations
+    from guidegraph.reason import explanations
 
     st = parse_iri(f"{document_iri(slug)}/statement/{start}", "the document name")
     found = select(store, STATEMENT_QUERY, st=st)

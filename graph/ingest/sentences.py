@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .model import Marker
+from guidegraph.model import Marker
 
 # A group of marker numbers as written: "3", "1, 2", "1,2, 4".
 _GROUP = r"(?:[1-9]\d{0,2})(?:\s?,\s?[1-9]\d{0,2})*"

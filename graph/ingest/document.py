@@ -12,17 +12,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import furniture as furn
-from .metadata import publisher_from_text, stated_dates
-from .model import Document, Furniture, Section, Span, Statement
-from .reading import DEFAULT_MAX_BYTES, read_raw
-from .references import (
+from guidegraph.ingest import furniture as furn
+from guidegraph.ingest.metadata import publisher_from_text, stated_dates
+from guidegraph.model import Document, Furniture, Section, Span, Statement
+from guidegraph.ingest.reading import DEFAULT_MAX_BYTES, read_raw
+from guidegraph.ingest.references import (
     bibliography_entry,
     is_reference_heading,
     looks_like_bibliography_entry,
     read_three_line_entries,
 )
-from .sentences import split_sentences
+from guidegraph.ingest.sentences import split_sentences
 
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>[•▪◦·‣⁃*\-–])[ \t]+(?=\S)")
 _STEP = re.compile(r"^(?P<indent>[ \t]*)(?P<num>\d{1,2})[.)][ \t]+(?=\S)")

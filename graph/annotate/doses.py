@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from .vocabulary import Vocabulary
+from guidegraph.annotate.vocabulary import Vocabulary
 
 GGV = "https://w3id.org/guidegraph/vocabulary#"
 DRUG = URIRef(GGV + "DrugTherapy")

@@ -13,11 +13,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import QueryError
-from .sparql import term_for
-from .store import PROJECT_ROOT
+from guidegraph.errors import QueryError
+from guidegraph.query.sparql import term_for
+from guidegraph.paths import queries_dir
 
-QUERIES_DIR = PROJECT_ROOT / "queries"
 
 
 @dataclass
@@ -82,6 +81,6 @@ def parse_saved_query(path: Path) -> SavedQuery:
     )
 
 
-def load_queries(folder: Path = QUERIES_DIR) -> dict[str, SavedQuery]:
+def load_queries(folder: Path | None = None) -> dict[str, SavedQuery]:
     """Load every saved query of a folder, by name."""
-    return {p.stem: parse_saved_query(p) for p in sorted(Path(folder).glob("*.rq"))}
+    return {p.stem: parse_saved_query(p) for p in sorted(Path(folder or queries_dir()).glob("*.rq"))}

@@ -13,8 +13,8 @@ from pyshacl import validate as pyshacl_validate
 from rdflib import Graph
 from rdflib.namespace import RDF
 
-from .namespaces import SH
-from .vocabulary import SHAPES_FILE
+from guidegraph.namespaces import SH
+from guidegraph.paths import ontology_file
 
 
 @dataclass
@@ -30,7 +30,7 @@ class Validation:
 @lru_cache(maxsize=1)
 def shapes() -> Graph:
     """Return the shapes graph."""
-    return Graph().parse(SHAPES_FILE, format="turtle")
+    return Graph().parse(ontology_file("shapes.ttl"), format="turtle")
 
 
 def violated_shapes(report: Graph) -> set[str]:

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .namespaces import GGV
-from .pages import local, page_path, select
+from guidegraph.namespaces import GGV
+from guidegraph.views.pages import local, page_path, select
 
 PATHWAYS_QUERY = """
 SELECT ?pathway ?label ?doc ?file ?kind ?step ?n ?st ?text ?modality WHERE {
