@@ -1,7 +1,6 @@
 """The W3C SPARQL 1.1 Protocol tests, run against a live guidegraph server.
 
-The tests are read from ../shared/w3c-sparql11-protocol/ (the W3C suite, unchanged); when that
-folder is absent the tests here are skipped and say so. Each test's data files are loaded as
+The suite is vendored, unchanged, in tests/data/w3c-sparql11-protocol/ with its licence. Each test's data files are loaded as
 named graphs (IRI = the test's rdfs:label), requests are sent as written (method, path with
 /sparql/ rewritten, headers, body in its character encoding), and the response is checked for
 its status class, its format and, for ASK, its answer. The 20 query tests must pass; the 14
@@ -23,17 +22,15 @@ from rdflib.namespace import RDF, RDFS
 from guidegraph.ntriples import nquads
 from guidegraph.store.embedded import Store
 
-from .conftest import ROOT
+from .conftest import DATA
 
-SUITE = ROOT.parent / "shared" / "w3c-sparql11-protocol"
+SUITE = DATA / "w3c-sparql11-protocol"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
 CNT = Namespace("http://www.w3.org/2011/content#")
 UT = Namespace("http://www.w3.org/2009/sparql/tests/test-update#")
 HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 
-pytestmark = pytest.mark.skipif(not (SUITE / "manifest.ttl").exists(),
-                                reason=f"the W3C protocol tests are not at {SUITE}: skipped")
 
 
 def _manifest():
