@@ -130,3 +130,52 @@ def confine(parent_pid: int, max_bytes: int | None) -> list[str]:
         missing.append(f"no network filter: {exc}")
     return missing
 
+
+
+class ChildTimedOut(Exception):
+    """The child process did not answer before its deadline; it has been killed."""
+
+
+class ChildVanished(Exception):
+    """The child process ended without an answer (its exit code says how: a signal is negative)."""
+
+    def __init__(self, exitcode: int | None):
+        super().__init__(f"the process ended without an answer (exit code {exitcode})")
+        self.exitcode = exitcode
+
+
+def run_in_child(target, args: tuple, timeout: float, answer=None):
+    """Run ``target(conn, parent_pid, *args)`` in a forked child and return the last message it sends.
+
+    The child talks over ``conn`` (a duplex pipe). Each message the child sends is given to
+    ``answer``; when ``answer`` returns a value other than None, the value is sent back and the
+    parent waits for the next message; otherwise that message is the result. Raises
+    :class:`ChildTimedOut` when ``timeout`` seconds pass first, :class:`ChildVanished` when the
+    child ends without answering. The child is killed and reaped however this returns.
+    """
+    import multiprocessing as mp
+    import time
+
+    ctx = mp.get_context("fork")
+    parent, child = ctx.Pipe(duplex=True)
+    proc = ctx.Process(target=target, args=(child, os.getpid(), *args), daemon=True)
+    deadline = time.monotonic() + timeout
+    proc.start()
+    child.close()
+    try:
+        while True:
+            if not parent.poll(max(0.0, deadline - time.monotonic())):
+                raise ChildTimedOut(f"no answer within {timeout:g} s")
+            message = parent.recv()
+            reply = answer(message) if answer is not None else None
+            if reply is None:
+                return message
+            parent.send(reply)
+    except EOFError:
+        proc.join(1)
+        raise ChildVanished(proc.exitcode) from None
+    finally:
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        parent.close()

@@ -288,18 +288,21 @@ def test_stale_source(tmp_path):
     assert "stale-source" not in checks_of(recent)
 
 
-def test_shacl_results_are_folded_into_the_findings():
+def test_shacl_results_are_folded_into_the_findings(tmp_path):
     import pyoxigraph as ox
 
-    from guidegraph.checks.sparql import run_checks
+    from guidegraph.checks.sparql import run_checks_bounded
 
-    db = ox.Store()
+    db = ox.Store(str(tmp_path / "db"))
     db.load(input="""
         @prefix sh: <http://www.w3.org/ns/shacl#> .
         <urn:r> a sh:ValidationResult ; sh:focusNode <urn:node> ; sh:resultSeverity sh:Violation ;
                 sh:resultMessage "A statement has one non-empty text." .
     """, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://w3id.org/guidegraph/id/graph/validation"))
-    quads = run_checks(db, [c for c in load_checks() if c.name == "shape-violation"])
+    db.flush()
+    del db
+    quads, unfinished = run_checks_bounded(tmp_path / "db", 60, [c for c in load_checks() if c.name == "shape-violation"])
+    assert unfinished == []
     messages = [q.object.value for q in quads if q.predicate.value.endswith("#comment")]
     assert messages == ["A statement has one non-empty text.: fix the data or the rule that produced it."]
     assert any(q.object.value == "error" for q in quads)

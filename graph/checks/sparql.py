@@ -8,7 +8,6 @@ findings in the findings graph; ``check`` and the web UI read them from there.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pyoxigraph as ox
 from guidegraph.namespaces import GRAPH_FINDINGS, PREFIXES
 from guidegraph.paths import queries_dir
 from guidegraph.query.saved import SavedQuery, parse_saved_query
+from guidegraph.sandbox import ChildTimedOut, ChildVanished, die_with_parent, run_in_child
 
 CHECKS_DIR = queries_dir() / "checks"
 SEVERITIES = ("error", "warning", "info")
@@ -28,8 +28,6 @@ def load_checks(folder: Path = CHECKS_DIR) -> list[SavedQuery]:
 
 
 def _check_child(conn, parent_pid: int, path: str, text: str) -> None:
-    from guidegraph.sandbox import die_with_parent
-
     die_with_parent(parent_pid)  # a killed build leaves no check running
     try:
         db = ox.Store.read_only(path)
@@ -49,30 +47,19 @@ def run_checks_bounded(path: str | Path, timeout: float, checks: list[SavedQuery
     very long; a check that is stopped leaves a ``gg:CheckIncomplete`` finding instead of
     hanging the build. Returns the findings and the names of the checks that did not finish.
     """
-    import multiprocessing as mp
-
     graph = ox.NamedNode(str(GRAPH_FINDINGS))
     # the graph says what it is even when the checks find nothing, so that "no findings" and
     # "not checked" can be told apart
     quads: list[ox.Quad] = [ox.Quad(graph, ox.NamedNode("http://purl.org/dc/terms/description"),
                                     ox.Literal("the findings of the checks in queries/checks/"), graph)]
     unfinished: list[str] = []
-    ctx = mp.get_context("fork")
     for check in checks if checks is not None else load_checks():
-        parent, child = ctx.Pipe(duplex=False)
-        proc = ctx.Process(target=_check_child, args=(child, os.getpid(), str(path), check.text), daemon=True)
-        proc.start()
-        child.close()
-        status, payload = ("timeout", None)
-        if parent.poll(timeout):
-            try:
-                status, payload = parent.recv()
-            except EOFError:
-                status, payload = ("error", "the check's process ended without an answer")
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        parent.close()
+        try:
+            status, payload = run_in_child(_check_child, (str(path), check.text), timeout)
+        except ChildTimedOut:
+            status, payload = ("timeout", None)
+        except ChildVanished:
+            status, payload = ("error", "the check's process ended without an answer")
         if status == "ok":
             quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
                          for t in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
@@ -96,16 +83,6 @@ def _incomplete(name: str, reason: str, graph: ox.NamedNode) -> list[ox.Quad]:
             ox.Quad(node, ox.NamedNode(gg + "withinDocument"), ox.Literal("false", datatype=ox.NamedNode(
                 "http://www.w3.org/2001/XMLSchema#boolean")), graph),
             ox.Quad(node, ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#comment"), ox.Literal(message), graph)]
-
-
-def run_checks(db: ox.Store, checks: list[SavedQuery] | None = None) -> list[ox.Quad]:
-    """Run every check on an Oxigraph store and return the findings as quads of the findings graph."""
-    graph = ox.NamedNode(str(GRAPH_FINDINGS))
-    quads: list[ox.Quad] = []
-    for check in checks if checks is not None else load_checks():
-        for t in db.query(check.text, prefixes=PREFIXES, use_default_graph_as_union=True):
-            quads.append(ox.Quad(t.subject, t.predicate, t.object, graph))
-    return quads
 
 
 @dataclass

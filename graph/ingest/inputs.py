@@ -52,7 +52,13 @@ class Inputs:
 
 def find_inputs(inputs: Iterable[str | Path] | None) -> Inputs:
     """Expand folders and files into the document files to build, the corpus root and the refusals."""
-    items = [Path(p) for p in (inputs or [default_corpus_path()])]
+    items = [Path(p) for p in inputs or ()]
+    if not items:
+        default = default_corpus_path()
+        if not default.is_dir():
+            raise CorpusError(f"no documents were named and there is no corpus folder at {default}: name the files "
+                              "or folders to build, as in `guidegraph build DIR`")
+        items = [default]
     files: list[Path] = []
     refused: list[Refusal] = []
     for item in items:

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import json
 import math
-import multiprocessing as mp
 import os
 import re
 import signal
 import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -25,14 +23,12 @@ from pathlib import Path
 from rdflib import Literal, URIRef, Variable
 from rdflib.term import Identifier
 
+from guidegraph.formats import GRAPH_FORMATS, RDF_SYNTAXES, RESULT_FORMATS
 from guidegraph.errors import QueryBusy, QueryError, QueryRefused, QueryTimeout, QueryTooCostly, ResultTooLarge
 from guidegraph.namespaces import PREFIXES
+from guidegraph.sandbox import ChildTimedOut, ChildVanished, confine, run_in_child
 
 DEFAULT_TIMEOUT = 30.0
-RESULT_FORMATS = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-                  "csv": "text/csv", "tsv": "text/tab-separated-values"}
-GRAPH_FORMATS = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
-                 "xml": "application/rdf+xml", "trig": "application/trig", "nquads": "application/n-quads"}
 
 MAX_QUERY_CHARS = 200_000
 # Deep enough for any query a person writes; deeper nesting is refused rather than crashing the parser.
@@ -189,8 +185,6 @@ def bind(query: str, bindings: dict[str, Identifier]) -> tuple[str, dict[str, Id
     return bound, init
 
 
-_RDF_FORMATS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "jsonld": "JSON_LD", "xml": "RDF_XML", "trig": "TRIG",
-                "nquads": "N_QUADS"}
 DEFAULT_MAX_ROWS = 100_000
 
 
@@ -226,7 +220,6 @@ def _child(conn, parent_pid: int, store_path: str, query: str, bindings: dict, f
     import pyoxigraph as ox
     from rdflib.query import Result
 
-    from guidegraph.sandbox import confine
 
     # Oxigraph prints its own message when an allocation fails; the parent reports it instead
     import faulthandler
@@ -292,7 +285,7 @@ def _child(conn, parent_pid: int, store_path: str, query: str, bindings: dict, f
             if cut and not truncate:
                 conn.send(("too-large", "CONSTRUCT", max_rows, None))
                 return
-            body = ox.serialize(triples, format=getattr(ox.RdfFormat, _RDF_FORMATS[fmt]))
+            body = ox.serialize(triples, format=RDF_SYNTAXES[fmt].oxigraph)
             conn.send(("ok", "CONSTRUCT", body, (len(triples), cut, fmt)))
     except QueryRefused as exc:
         conn.send(("refused", "QueryRefused", str(exc), None))
@@ -394,40 +387,26 @@ def _choose_format(form: str, fmt: str | None) -> tuple[str, str]:
 def _run_in_child(store_path, query, bindings, fmt, timeout, default_graphs, named_graphs, max_rows, base_iri,
                   truncate, memory) -> QueryOutcome:
     """Fork the confined query process, answer its question about the format, and wait until the deadline."""
-    ctx = mp.get_context("fork")
-    parent, child = ctx.Pipe(duplex=True)
     ask_format = callable(fmt)
-    proc = ctx.Process(target=_child, args=(child, os.getpid(), store_path, query, bindings, None if ask_format else fmt,
-                                            ask_format, default_graphs, named_graphs, max_rows, base_iri, truncate,
-                                            memory), daemon=True)
-    deadline = time.monotonic() + timeout
-    proc.start()
-    child.close()
+
+    def answer(message):
+        status, kind, _, _ = message
+        # the negotiation may raise (406): the child is then killed
+        return _choose_format(kind, fmt(kind))[0] if status == "form" else None
+
     too_costly = QueryTooCostly(f"the query needed more than its memory limit of {(memory or 0) / 2**20:,.0f} MB and "
                                 "was stopped: narrow its patterns, add LIMIT, or raise the limit")
     try:
-        while True:
-            if not parent.poll(max(0.0, deadline - time.monotonic())):
-                raise QueryTimeout(f"query stopped after {timeout:g} s: it did not finish in time")
-            status, kind, payload, rows = parent.recv()
-            if status != "form":
-                break
-            chosen = None
-            try:  # the negotiation may raise (406): the child is then told to stop
-                chosen = _choose_format(kind, fmt(kind))[0]
-            finally:
-                parent.send(chosen)
-    except EOFError:
-        proc.join(1)
+        status, kind, payload, rows = run_in_child(
+            _child, (store_path, query, bindings, None if ask_format else fmt, ask_format, default_graphs, named_graphs,
+                     max_rows, base_iri, truncate, memory), timeout, answer)
+    except ChildTimedOut:
+        raise QueryTimeout(f"query stopped after {timeout:g} s: it did not finish in time") from None
+    except ChildVanished as exc:
         # an allocation past RLIMIT_DATA aborts Oxigraph (or, rarely, faults): that is the memory limit
-        if memory and proc.exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS):
+        if memory and exc.exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS):
             raise too_costly from None
-        raise QueryError(f"the query process ended without an answer (exit code {proc.exitcode})") from None
-    finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        parent.close()
+        raise QueryError(f"the query process ended without an answer (exit code {exc.exitcode})") from None
     if status == "too-large":
         raise ResultTooLarge(f"the result has more than {payload:,} {'rows' if kind == 'SELECT' else 'triples'}: "
                              "add LIMIT (and OFFSET to page), or raise the cap")

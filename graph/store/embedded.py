@@ -26,6 +26,7 @@ from oxrdflib import OxigraphStore
 from rdflib import Dataset, Graph, URIRef
 
 from guidegraph.errors import StoreError
+from guidegraph.formats import RDF_SYNTAXES, rdf_syntax, rdf_syntax_of_file
 from guidegraph.namespaces import PREFIXES
 from guidegraph.paths import STORE_ENV_VAR, default_store_path
 
@@ -396,19 +397,12 @@ def _refuse_xml_entities(path: Path) -> None:
                                   f"{exc.getMessage()}", "fix the file; nothing was loaded") from None
 
 
-_SUFFIX_FORMATS = {".ttl": "TURTLE", ".turtle": "TURTLE", ".nt": "N_TRIPLES", ".ntriples": "N_TRIPLES",
-                   ".rdf": "RDF_XML", ".owl": "RDF_XML", ".xml": "RDF_XML", ".jsonld": "JSON_LD", ".json": "JSON_LD",
-                   ".trig": "TRIG", ".nq": "N_QUADS"}
-_NAMED_FORMATS = {"turtle": "TURTLE", "ntriples": "N_TRIPLES", "xml": "RDF_XML", "rdfxml": "RDF_XML",
-                  "jsonld": "JSON_LD", "trig": "TRIG", "nquads": "N_QUADS"}
-
-
 def _rdf_format(path: Path, fmt: str | None):
-    name = _NAMED_FORMATS.get((fmt or "").lower()) if fmt else _SUFFIX_FORMATS.get(path.suffix.lower())
-    if name is None:
+    syntax = rdf_syntax(fmt) if fmt else rdf_syntax_of_file(path.suffix)
+    if syntax is None:
         raise StoreError(f"{path}: cannot tell its RDF syntax from its name; give --format "
-                         f"({', '.join(sorted(_NAMED_FORMATS))})")
-    return getattr(ox.RdfFormat, name)
+                         f"({', '.join(sorted(RDF_SYNTAXES))})")
+    return syntax.oxigraph
 
 
 def _parse_name(name: str, with_suffix: bool = False):
