@@ -462,10 +462,10 @@ def cmd_explain(args) -> int:
     if not found:
         print(f"No inferred triple about <{iri}>: everything the store says of it is asserted.")
         return EXIT_OK
-    from guidegraph.reason import _short
+    from guidegraph.namespaces import curie
 
     for item in found:
-        print(f"{_short(iri)} {_short(item['predicate'])} {_short(item['object'])}  because:")
+        print(f"{curie(iri)} {curie(item['predicate'])} {curie(item['object'])}  because:")
         for p in item["premises"]:
             print(f"  {p['order']}. {p['text']}")
         if item["reasoner"]:

@@ -25,7 +25,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from guidegraph.errors import GuidegraphError
-from guidegraph.namespaces import GG, GRAPH_INFERRED, ID
+from guidegraph.namespaces import GG, GRAPH_INFERRED, ID, curie
 from guidegraph.paths import ontology_file
 
 # Above this many statement facts the data is not given to HermiT (the classification still is).
@@ -221,15 +221,6 @@ def _subproperties(g: Graph) -> dict[str, set[str]]:
     return out
 
 
-def _short(iri: str) -> str:
-    from guidegraph.namespaces import PREFIXES
-
-    for p, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if iri.startswith(ns):
-            return f"{p}:{iri[len(ns):]}"
-    return f"<{iri}>"
-
-
 def realise(facts: list[Fact], classification: Classification, tbox_graph: Graph) -> tuple[Graph, int]:
     """Assign statements to the defined classes; return the inferred graph and how many."""
     inferred = Graph(identifier=GRAPH_INFERRED)
@@ -274,22 +265,22 @@ def _explain(g: Graph, subject: str, dc: DefinedClass, base_fact: Fact, support,
     g.add((inf, RDF.object, d))
     g.add((inf, GG.axiom, d))
     g.add((inf, GG.reasoner, Literal(f"guidegraph realisation over the hierarchy classified by {classification.reasoner}")))
-    premises = [(f"{_short(subject)} is a {_short(base_fact.value)} (asserted"
+    premises = [(f"{curie(subject)} is a {curie(base_fact.value)} (asserted"
                  + (f": {base_fact.evidence})" if base_fact.evidence else ")"), base_fact.source or subject)]
     for prop, kind, filler, hit in support:
         where = f": {hit.evidence}" if hit.evidence else ""
-        premises.append((f"{_short(subject)} {_short(hit.predicate)} {_short(hit.value)} (asserted{where})",
+        premises.append((f"{curie(subject)} {curie(hit.predicate)} {curie(hit.value)} (asserted{where})",
                          hit.source or hit.value))
         if kind == "some" and hit.value != filler:
             chain = _chain(hit.value, filler, tbox_graph)
             how = "vocabulary" if chain else "HermiT classification"
-            path = " ⊑ ".join(_short(c) for c in (chain or [hit.value, filler]))
+            path = " ⊑ ".join(curie(c) for c in (chain or [hit.value, filler]))
             premises.append((f"{path} ({how}, confirmed by {classification.reasoner})", filler))
         if hit.predicate != prop:
-            premises.append((f"{_short(hit.predicate)} ⊑ {_short(prop)} (ontology)", prop))
-    parts = " ⊓ ".join([_short(dc.base)] + [f"∃{_short(p)}.{_short(f)}" if k == "some" else f"∃{_short(p)}.{{{_short(f)}}}"
+            premises.append((f"{curie(hit.predicate)} ⊑ {curie(prop)} (ontology)", prop))
+    parts = " ⊓ ".join([curie(dc.base)] + [f"∃{curie(p)}.{curie(f)}" if k == "some" else f"∃{curie(p)}.{{{curie(f)}}}"
                                             for p, k, f in dc.restrictions])
-    premises.append((f"{_short(dc.iri)} ≡ {parts} (ontology axiom)", dc.iri))
+    premises.append((f"{curie(dc.iri)} ≡ {parts} (ontology axiom)", dc.iri))
     for n, (text, about) in enumerate(premises, start=1):
         p = URIRef(f"{inf}/premise/{n}")
         g.add((inf, GG.premise, p))
@@ -327,7 +318,7 @@ def tbox_inferences(classification: Classification) -> Graph:
         g.add((inf, GG.premise, p))
         g.add((p, RDF.type, GG.Premise))
         g.add((p, GG.premiseOrder, Literal(1, datatype=XSD.integer)))
-        g.add((p, GG.explanation, Literal(f"{_short(c)} ⊑ {_short(s)}: entailed by the definitions of both classes "
+        g.add((p, GG.explanation, Literal(f"{curie(c)} ⊑ {curie(s)}: entailed by the definitions of both classes "
                                           f"(HermiT classification of the ontology and vocabulary)")))
         g.add((p, GG.refersTo, URIRef(s)))
     return g
