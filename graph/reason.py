@@ -204,8 +204,12 @@ def defined_classes(g: Graph) -> list[DefinedClass]:
     return sorted(out, key=lambda c: c.iri)
 
 
-def _subproperties(g: Graph) -> dict[str, set[str]]:
-    """Map each property to itself and every property below it."""
+def _subproperties(g: Graph) -> dict[str, list[str]]:
+    """Map each property to itself and then every property below it, in a fixed order.
+
+    The order decides which fact a premise quotes when several would do, so it must not
+    depend on the process (set order does: string hashing is randomised per process).
+    """
     below: dict[str, set[str]] = {}
     for s, o in g.subject_objects(RDFS.subPropertyOf):
         below.setdefault(str(o), set()).add(str(s))
@@ -217,7 +221,7 @@ def _subproperties(g: Graph) -> dict[str, set[str]]:
                 if q not in seen:
                     seen.add(q)
                     stack.append(q)
-        out[p] = seen
+        out[p] = [p, *sorted(seen - {p})]
     return out
 
 
@@ -240,7 +244,7 @@ def realise(facts: list[Fact], classification: Classification, tbox_graph: Graph
                 continue
             support = []
             for prop, kind, filler in dc.restrictions:
-                candidates = [f for p in subprops.get(prop, {prop}) for f in props.get(p, [])]
+                candidates = [f for p in subprops.get(prop, [prop]) for f in props.get(p, [])]
                 if kind == "value":
                     hit = next((f for f in candidates if f.value == filler), None)
                 else:
