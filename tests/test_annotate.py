@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from guidegraph.annotate.statements import annotate, find_mentions
-from guidegraph.ingest.document import ingest_text
 from guidegraph.annotate.modality import modality
+from guidegraph.annotate.statements import annotate, find_mentions
 from guidegraph.annotate.vocabulary import load_vocabulary
+from guidegraph.ingest.document import ingest_text
 
 from .conftest import DATA
 
@@ -190,3 +190,69 @@ def test_a_ruled_out_drug_is_not_what_a_recommendation_is_about(corpus_docs, ann
     assert annotations[doc.slug].modality[i] == "recommend"
     about = {str(c)[len(GGV):] for c in annotations[doc.slug].interventions[i]}
     assert "Radiopharmaceutical" in about and "Bisphosphonate" not in about and "Chemotherapy" not in about
+
+
+# a vocabulary of another field, made up for the test: every criterion, root and phrase below is data,
+# so that annotation finds what this file says and nothing of the shipped vocabulary
+CARDIOLOGY = """
+@prefix gg:   <https://w3id.org/guidegraph/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex:   <https://example.org/cardiology#> .
+
+gg:vocabulary a skos:ConceptScheme ;
+    gg:interventionRoot ex:Treatment ; gg:scopeRoot ex:Disease ; gg:situationRoot ex:Disease ;
+    gg:drugRoot ex:Drug ; gg:radiationRoot ex:Radiation ;
+    gg:notAConcept "aspirin clinic"@en .
+ex:Treatment a skos:Concept ; skos:prefLabel "treatment"@en .
+ex:Drug a skos:Concept ; skos:broader ex:Treatment ; skos:prefLabel "drug"@en .
+ex:Aspirin a skos:Concept ; skos:broader ex:Drug ; skos:prefLabel "aspirin"@en .
+ex:Radiation a skos:Concept ; skos:broader ex:Treatment ; skos:prefLabel "radiation"@en .
+ex:Disease a skos:Concept ; skos:prefLabel "disease"@en .
+ex:HeartFailure a skos:Concept ; skos:broader ex:Disease ; skos:prefLabel "heart failure"@en .
+ex:Smoker a skos:Concept ; skos:prefLabel "smoker"@en ; gg:criterionKind gg:CategoricalCriterion .
+ex:BleedingScore a skos:Concept ; skos:prefLabel "bleeding score"@en ;
+    gg:criterionKind gg:NumericCriterion ; gg:scaleMin 0.0 ; gg:scaleMax 9.0 ; gg:scaleUnit "points" .
+ex:LowBleedingRisk a skos:Concept ; skos:broader ex:BleedingScore ; skos:prefLabel "low bleeding risk"@en ;
+    gg:bandOf ex:BleedingScore ; gg:scaleMin 0.0 ; gg:scaleMax 2.0 .
+ex:HighBleedingRisk a skos:Concept ; skos:broader ex:BleedingScore ; skos:prefLabel "high bleeding risk"@en ;
+    gg:bandOf ex:BleedingScore ; gg:scaleMin 3.0 ; gg:scaleMax 9.0 .
+ex:MultivesselDisease a skos:Concept ; skos:broader ex:Disease ; skos:prefLabel "multivessel disease"@en ;
+    gg:criterionKind gg:CategoricalCriterion ; gg:countNoun "diseased vessel"@en ; gg:scaleUnit "vessels" .
+"""
+CARDIOLOGY_TEXT = ("Heart failure\n\nFor smokers with a bleeding score ≥3, give aspirin 100 mg daily.\n\n"
+                   "Do not give aspirin to non-smokers with ≥2 diseased vessels, whose bleeding score (0-2) is low; "
+                   "ask the aspirin clinic.\n")
+
+
+def _read(doc, vocab):
+    ann = annotate(doc, vocab)
+    return [([(str(c.concept).rsplit("#", 1)[1], c.comparator, c.min_value, c.max_value, c.unit, c.as_written)
+              for c in ann.population.get(i, [])],
+             [str(c).rsplit("#", 1)[1] for c in ann.interventions.get(i, [])],
+             [(str(s.drug).rsplit("#", 1)[1], s.value, s.interval_min) for s in ann.schedules.get(i, [])])
+            for i in range(len(doc.statements))], [str(c).rsplit("#", 1)[1] for c in ann.topics]
+
+
+def test_criteria_bands_count_nouns_roots_and_phrases_come_from_the_vocabulary_not_from_code(tmp_path, vocab):
+    path = tmp_path / "cardiology.ttl"
+    path.write_text(CARDIOLOGY, encoding="utf-8")
+    doc = ingest_text(CARDIOLOGY_TEXT, "cardiology.txt")
+    statements, topics = _read(doc, load_vocabulary(path))
+    assert topics == ["HeartFailure"]
+    assert statements == [
+        ([("HighBleedingRisk", "≥", 3.0, None, "points", "bleeding score ≥3"),
+          ("Smoker", "is", None, None, None, "smokers")],
+         ["Aspirin"], [("Aspirin", 100.0, 1)]),
+        # "aspirin clinic" names no drug, so the second statement is about the first "aspirin" only
+        ([("MultivesselDisease", "≥", 2.0, None, "vessels", "≥2 diseased vessels"),
+          ("LowBleedingRisk", "range", 0.0, 2.0, "points", "(0-2)"), ("Smoker", "is not", None, None, None, "smokers")],
+         ["Aspirin"], []),
+    ]
+    # the same words mean nothing to the shipped vocabulary: no table in the code reads them
+    assert _read(doc, vocab) == ([([], [], []), ([], [], [])], [])
+
+
+@pytest.mark.parametrize("text", ["ECOG 7-8 patients", "a SINS score ≥20", "with a Mirels' score of 2 (<3)"])
+def test_a_value_outside_its_scale_is_not_a_criterion(vocab, text):
+    doc = ingest_text(f"Title\n\nTreat {text} with surgery.\n", "t.txt")
+    assert annotate(doc, vocab).population == {}

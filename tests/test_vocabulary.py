@@ -1,13 +1,20 @@
-"""The SKOS vocabulary: one label per concept, a definition each, and a hierarchy OWL agrees with."""
+"""The SKOS vocabulary: one label per concept, a definition each, a hierarchy OWL agrees with, and
+the population criteria and roots that annotation reads from it instead of from code."""
 from __future__ import annotations
 
+import re
 from collections import Counter
+from pathlib import Path
 
-from rdflib import Graph
+import pytest
+from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
-from guidegraph.annotate.vocabulary import load_vocabulary
+import guidegraph.annotate
+from guidegraph.annotate.vocabulary import Band, Scale, VocabularyError, load_vocabulary
+from guidegraph.namespaces import GG, GGV
 from guidegraph.paths import ontology_file
+
 VOCABULARY_FILE = ontology_file("vocabulary.ttl")
 
 G = Graph().parse(VOCABULARY_FILE, format="turtle")
@@ -49,3 +56,76 @@ def test_the_hierarchy_places_drugs_under_their_classes():
     assert chain == ["ZoledronicAcid", "Bisphosphonate", "BoneModifyingAgent", "DrugTherapy", "Intervention"]
     assert [str(c)[len(ggv):] for c in v.ancestors(next(c for c in CONCEPTS if str(c).endswith("Denosumab")))] == [
         "RANKLInhibitor", "BoneModifyingAgent", "DrugTherapy", "Intervention"]
+
+
+def test_no_module_of_annotation_names_a_concept_of_the_vocabulary():
+    names = {str(c)[len(str(GGV)):] for c in CONCEPTS}
+    sources = sorted(Path(guidegraph.annotate.__file__).parent.glob("*.py"))
+    assert len(sources) >= 7
+    found = []
+    for source in sources:
+        text = source.read_text(encoding="utf-8")
+        found += [(source.name, "the vocabulary namespace")] if str(GGV) in text else []
+        found += [(source.name, name) for name in sorted(names)
+                  if re.search(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", text)]
+    assert found == []
+
+
+def test_the_concepts_that_select_patients_are_read_from_the_vocabulary():
+    v = load_vocabulary()
+    assert {str(c)[len(str(GGV)):] for c in v.categorical} == {
+        "HRPositiveHER2NegativeBreastCancer", "HER2PositiveBreastCancer", "TripleNegativeBreastCancer",
+        "EsophagealAdenocarcinoma", "EsophagealSquamousCellCarcinoma", "CastrationResistantProstateCancer",
+        "Postmenopausal", "Premenopausal", "T4bDisease", "RenalImpairment", "OligometastaticDisease",
+        "SpinalCordCompression", "Pregnancy", "HER2Positive", "HormoneReceptorPositive"}
+    assert {str(c)[len(str(GGV)):]: tuple(v.scale(c)) for c in v.numeric} == {
+        "PerformanceStatus": (0, 5), "SINS": (0, 18), "MirelsScore": (4, 12), "CreatinineClearance": (0, None),
+        "Age": (0, None), "LifeExpectancy": (0, None)}
+    assert v.bands_of(GGV.SINS) == [Band(GGV.SINSStable, 0, 6), Band(GGV.SINSPotentiallyUnstable, 7, 12),
+                                    Band(GGV.SINSUnstable, 13, 18)]
+    assert v.bands_of(GGV.MirelsScore) == [] and v.scale(GGV.Denosumab) == Scale(None, None)
+    assert (v.unit(GGV.SINS), v.unit(GGV.PerformanceStatus)) == ("points", None)
+    assert set(v.not_concepts) == {"radiation oncology", "radiation oncologist", "medical oncology",
+                                   "orthopedic surgeon", "orthopedic surgery", "nuclear medicine"}
+    assert v.roots == {"intervention": GGV.Intervention, "scope": GGV.Cancer, "situation": GGV.Condition,
+                       "drug": GGV.DrugTherapy, "radiation": GGV.RadiationTherapy}
+
+
+def test_the_criteria_terms_are_typed_as_the_ontology_declares_them():
+    kinds = set(G.objects(None, GG.criterionKind))
+    assert kinds == {GG.NumericCriterion, GG.CategoricalCriterion}
+    for prop in (GG.scaleMin, GG.scaleMax):
+        assert {o.datatype for o in G.objects(None, prop)} == {URIRef("http://www.w3.org/2001/XMLSchema#decimal")}
+    # every band lies inside its score's scale, and the bands of a score do not overlap
+    v = load_vocabulary()
+    for score in v.numeric:
+        bands = v.bands_of(score)
+        low, high = v.scale(score)
+        assert all(low <= b.min <= b.max <= high for b in bands), score
+        assert all(a.max < b.min for a, b in zip(bands, bands[1:], strict=False)), score
+
+
+def test_every_term_the_vocabulary_uses_is_an_annotation_property_of_the_ontology():
+    ontology = Graph().parse(ontology_file("guidegraph.ttl"), format="turtle")
+    used = {p for p in G.predicates() if str(p).startswith(str(GG))}
+    assert used >= {GG.criterionKind, GG.scaleMin, GG.scaleMax, GG.bandOf, GG.notAConcept, GG.scopeRoot}
+    for p in used:
+        assert (p, RDF.type, OWL.AnnotationProperty) in ontology, p
+        assert ontology.value(p, RDFS.label) and ontology.value(p, RDFS.comment), p
+    for value in (GG.NumericCriterion, GG.CategoricalCriterion):
+        assert ontology.value(value, RDFS.label) and ontology.value(value, RDFS.comment), value
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda t: t.replace("gg:scopeRoot ggv:Cancer ;", ""), "gg:scopeRoot"),
+    (lambda t: t + "\nggv:SINSStable gg:scaleMax 7.0 .\n", "give one number"),
+    (lambda t: t + "\nggv:Age gg:scaleMax \"old\" .\n", "give one number"),
+    (lambda t: t + "\nggv:Dysphagia gg:bandOf ggv:SINS .\n", "band"),
+    (lambda t: t + "\nggv:Dysphagia gg:criterionKind gg:Numeric .\n", "gg:criterionKind"),
+])
+def test_a_vocabulary_that_misstates_what_annotation_reads_is_refused_with_the_fix(tmp_path, change, message):
+    broken = tmp_path / "vocabulary.ttl"
+    broken.write_text(change(VOCABULARY_FILE.read_text(encoding="utf-8")), encoding="utf-8")
+    with pytest.raises(VocabularyError, match=message) as error:
+        load_vocabulary(broken)
+    assert str(broken) in str(error.value)

@@ -14,9 +14,6 @@ from rdflib import URIRef
 
 from guidegraph.annotate.vocabulary import Vocabulary
 
-GGV = "https://w3id.org/guidegraph/vocabulary#"
-DRUG = URIRef(GGV + "DrugTherapy")
-RADIATION = URIRef(GGV + "RadiationTherapy")
 _DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _WORD_INTERVAL = {"daily": 1, "weekly": 7, "monthly": 30, "yearly": 365, "annually": 365}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "twelve": 12}
@@ -75,16 +72,16 @@ def dose_schedules(raw: str, start: int, end: int, mentions, vocab: Vocabulary,
     """Return the dose schedules written in ``raw[start:end]``; ``mentions`` are its concept mentions."""
     text = raw[start:end]
     drugs = [(m.start - start, m.concept) for m in mentions
-             if vocab.is_a(m.concept, DRUG) and not vocab.is_a(m.concept, RADIATION)]
-    radiation = [(m.start - start, m.concept) for m in mentions if vocab.is_a(m.concept, RADIATION)]
+             if vocab.in_branch(m.concept, "drug") and not vocab.in_branch(m.concept, "radiation")]
+    radiation = [(m.start - start, m.concept) for m in mentions if vocab.in_branch(m.concept, "radiation")]
     if not drugs and context:
-        drug_context = [c for c in context if vocab.is_a(c, DRUG)]
+        drug_context = [c for c in context if vocab.in_branch(c, "drug")]
         if drug_context:
             drugs = [(0, drug_context[0])]
     out: list[DoseSchedule] = []
     if drugs:
         out.extend(_drug_schedules(text, start, drugs))
-    out.extend(_radiation(text, start, radiation))
+    out.extend(_radiation(text, start, radiation, vocab.root("radiation")))
     return out
 
 
@@ -129,11 +126,12 @@ def _minutes(m: re.Match) -> float:
     return value * 60 if m.group(2).lower().startswith("hour") else value
 
 
-def _radiation(text: str, base: int, radiation: list[tuple[int, URIRef]]) -> list[DoseSchedule]:
+def _radiation(text: str, base: int, radiation: list[tuple[int, URIRef]], unnamed: URIRef) -> list[DoseSchedule]:
+    """Read prescriptions in Gy and fraction counts; ``unnamed`` is the treatment of a prescription that names none."""
     out = []
     single = _SINGLE.search(text)
     for g in _GY.finditer(text):
-        concept = _nearest(radiation, g.start()) or RADIATION
+        concept = _nearest(radiation, g.start()) or unnamed
         lo = float(g.group(2))
         hi = float(g.group(3)) if g.group(3) else None
         out.append(DoseSchedule(

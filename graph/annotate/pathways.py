@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from guidegraph.model import Document
 from guidegraph.annotate.population import distinct
+from guidegraph.model import Document
 
 ACTIONS = {"recommend", "prefer", "require", "consider"}
 

@@ -11,14 +11,11 @@ from rdflib import URIRef
 
 from guidegraph.annotate.doses import DoseSchedule, dose_schedules
 from guidegraph.annotate.modality import INHERITED, POOR_EFFECT, modality
-from guidegraph.model import Document
 from guidegraph.annotate.pathways import Pathway, pathways
 from guidegraph.annotate.population import Criterion, criteria
 from guidegraph.annotate.vocabulary import Vocabulary, tokens
+from guidegraph.model import Document
 
-INTERVENTION = URIRef("https://w3id.org/guidegraph/vocabulary#Intervention")
-CANCER = URIRef("https://w3id.org/guidegraph/vocabulary#Cancer")
-CONDITION = URIRef("https://w3id.org/guidegraph/vocabulary#Condition")
 _PRONOUN_START = re.compile(r"^(they|these|this|it|such|both)\b", re.I)
 _COMBINATION = re.compile(r"\b(combined with|in combination with|along with|together with|concurrent(ly)?|at the same time|"
                           r"plus|with all)\b", re.I)
@@ -84,17 +81,18 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
     for i, st in enumerate(doc.statements):
         concepts = [m.concept for m in by_statement.get(i, [])]
         ann.modality[i] = _statement_modality(doc, i, ann.modality,
-                                              any(vocab.is_a(c, INTERVENTION) for c in concepts))
+                                              any(vocab.in_branch(c, "intervention") for c in concepts))
         if ann.modality[i] != "inform":
             # the intervention a recommendation is mainly about: one named at its start ("Bisphosphonates … are
             # essential"), not one in passing ("… for patients receiving bisphosphonates")
             head = _head_end(doc.raw, st.start, st.end)
-            opening = [m for m in by_statement.get(i, []) if vocab.is_a(m.concept, INTERVENTION) and m.start < head
-                       and not _excluded(doc.raw, m.start, st.start)]
+            opening = [m for m in by_statement.get(i, []) if vocab.in_branch(m.concept, "intervention")
+                       and m.start < head and not _excluded(doc.raw, m.start, st.start)]
             if opening:
                 ann.primary[i] = opening[0].concept
             ann.interventions[i] = _unique([m.concept for m in by_statement.get(i, [])
-                                            if vocab.is_a(m.concept, INTERVENTION) and not _excluded(doc.raw, m.start, st.start)])
+                                            if vocab.in_branch(m.concept, "intervention")
+                                            and not _excluded(doc.raw, m.start, st.start)])
         schedules = dose_schedules(doc.raw, st.start, st.end, by_statement.get(i, []), vocab,
                                    context=_context_drugs(doc, i, by_statement, vocab))
         if schedules:
@@ -110,9 +108,9 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
             ann.section_criteria[k] = found
     ann.pathways = pathways(doc, ann.modality, ann.section_criteria)
     ann.topics = document_topics(doc, vocab, ann.abbreviations)
-    topic_cancers = [c for c in ann.topics if vocab.is_a(c, CANCER)] or [CANCER]
+    topic_cancers = [c for c in ann.topics if vocab.in_branch(c, "scope")] or [vocab.root("scope")]
     for i, st in enumerate(doc.statements):
-        own = _unique([m.concept for m in by_statement.get(i, []) if vocab.is_a(m.concept, CANCER)])
+        own = _unique([m.concept for m in by_statement.get(i, []) if vocab.in_branch(m.concept, "scope")])
         ann.scope[i] = own or topic_cancers
         # the scope concepts and everything above them, so that checks can compare scopes without paths
         ann.scope_within[i] = _unique([a for c in ann.scope[i] for a in [c, *vocab.ancestors(c)]])
@@ -153,11 +151,12 @@ def _poor_effect(doc: Document, i: int, by_statement, vocab: Vocabulary):
     """
     st = doc.statements[i]
     mentions = by_statement.get(i, [])
-    interventions = _unique([m.concept for m in mentions if vocab.is_a(m.concept, INTERVENTION)])
+    interventions = _unique([m.concept for m in mentions if vocab.in_branch(m.concept, "intervention")])
     if not interventions and i > 0 and _PRONOUN_START.match(st.text) and doc.statements[i - 1].section == st.section:
-        interventions = _unique([m.concept for m in by_statement.get(i - 1, []) if vocab.is_a(m.concept, INTERVENTION)
+        interventions = _unique([m.concept for m in by_statement.get(i - 1, [])
+                                 if vocab.in_branch(m.concept, "intervention")
                                  and not _excluded(doc.raw, m.start, doc.statements[i - 1].start)])
-    situations = _unique([m.concept for m in mentions if vocab.is_a(m.concept, CONDITION)])
+    situations = _unique([m.concept for m in mentions if vocab.in_branch(m.concept, "situation")])
     return (interventions, situations) if interventions and situations else None
 
 
@@ -176,10 +175,11 @@ def _timing(doc: Document, i: int, mentions, vocab: Vocabulary) -> list[TimingCo
     out = []
     for m in _TIMING.finditer(text):
         s, e = st.start + m.start(1), st.start + m.end(1)
-        earlier = _unique([x.concept for x in mentions if s <= x.start and x.end <= e and vocab.is_a(x.concept, INTERVENTION)])
+        earlier = _unique([x.concept for x in mentions
+                           if s <= x.start and x.end <= e and vocab.in_branch(x.concept, "intervention")])
         # what has to wait is what the statement is about: its first intervention outside the list
         later = [x.concept for x in mentions if not (s <= x.start and x.end <= e)
-                 and vocab.is_a(x.concept, INTERVENTION)][:1]
+                 and vocab.in_branch(x.concept, "intervention")][:1]
         if earlier and later:
             n = _NUMBERS.get(m.group(2).lower()) or int(m.group(2))
             days = n * _UNIT_DAYS[m.group(3).lower().rstrip("s")]

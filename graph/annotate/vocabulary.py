@@ -3,24 +3,51 @@
 Labels are matched on word tokens: case-insensitive, hyphens and slashes as word breaks,
 plurals folded to the singular ("bisphosphonates", "metastases"). Short all-capital labels
 (abbreviations such as "ONJ", "EBRT") match only when written in capitals.
+
+What annotation knows about the domain is read from the vocabulary too, never written in code:
+which branches are interventions, diseases, drugs and radiation (``gg:interventionRoot`` …),
+which phrases are not concepts (``gg:notAConcept``), and which concepts select patients
+(``gg:criterionKind``, their scales ``gg:scaleMin``/``gg:scaleMax``, bands ``gg:bandOf``).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from guidegraph.errors import GuidegraphError
+from guidegraph.namespaces import GG
 from guidegraph.paths import ontology_file
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+\+?")
-# Phrases that contain a label but name something else (a medical specialty, not a treatment):
-# matched like labels, so that the longest match consumes them, and mapped to no concept.
-NOT_CONCEPTS = ["radiation oncology", "radiation oncologist", "medical oncology", "orthopedic surgeon", "orthopedic surgery",
-                "nuclear medicine"]
+# the branches annotation reads (a gg:…Root of the concept scheme each): role → property
+ROOTS = {"intervention": GG.interventionRoot, "scope": GG.scopeRoot, "situation": GG.situationRoot,
+         "drug": GG.drugRoot, "radiation": GG.radiationRoot}
+
+
+class VocabularyError(GuidegraphError):
+    """The vocabulary file lacks or misstates a term that annotation reads."""
+
+
+class Scale(NamedTuple):
+    """The range of a numeric criterion (or the bounds of a band); None where open."""
+
+    min: float | None
+    max: float | None
+
+
+class Band(NamedTuple):
+    """One band of a score: the band concept and its bounds."""
+
+    concept: URIRef
+    min: float
+    max: float
 
 
 def singular(word: str) -> str:
@@ -69,14 +96,46 @@ class Concept:
 
 @dataclass
 class Vocabulary:
-    """The concepts, their ancestors and the label index."""
+    """The concepts, their ancestors, the label index and what annotation reads the concepts as."""
 
     graph: Graph
     concepts: dict[URIRef, Concept]
     index: dict[tuple[str, ...], URIRef | None]
     caps_only: set[tuple[str, ...]]
     longest: int
+    roots: dict[str, URIRef] = field(default_factory=dict)
+    not_concepts: tuple[str, ...] = ()
+    categorical: tuple[URIRef, ...] = ()
+    numeric: tuple[URIRef, ...] = ()
+    count_nouns: dict[tuple[str, ...], URIRef] = field(default_factory=dict)
+    scales: dict[URIRef, Scale] = field(default_factory=dict, repr=False)
+    units: dict[URIRef, str] = field(default_factory=dict, repr=False)
+    bands: dict[URIRef, list[Band]] = field(default_factory=dict, repr=False)
     _ancestors: dict = field(default_factory=dict, repr=False)
+
+    def root(self, role: str) -> URIRef:
+        """Return the concept at the top of the branch read as ``role`` (a key of ``ROOTS``)."""
+        return self.roots[role]
+
+    def in_branch(self, iri: URIRef, role: str) -> bool:
+        """Tell whether ``iri`` is in the branch read as ``role``: its root or narrower."""
+        return self.is_a(iri, self.roots[role])
+
+    def scale(self, concept: URIRef) -> Scale:
+        """Return the scale of a numeric criterion or the bounds of a band (None where open or unknown)."""
+        return self.scales.get(concept, Scale(None, None))
+
+    def unit(self, concept: URIRef) -> str | None:
+        """Return the unit of a criterion's values on ``concept`` when the text writes none."""
+        return self.units.get(concept)
+
+    def bands_of(self, score: URIRef) -> list[Band]:
+        """Return the bands of a score, lowest first ([] for a score without bands)."""
+        return self.bands.get(score, [])
+
+    def is_categorical(self, iri: URIRef) -> bool:
+        """Tell whether naming ``iri`` selects patients: it is, or is narrower than, a categorical criterion."""
+        return any(self.is_a(iri, c) for c in self.categorical)
 
     def ancestors(self, iri: URIRef) -> list[URIRef]:
         """Return the broader concepts of ``iri``, nearest first (excluding itself)."""
@@ -153,7 +212,74 @@ def _load(path: str) -> Vocabulary:
             index.setdefault(key, c.iri)
             if caps:
                 caps_only.add(key)
-    for phrase in NOT_CONCEPTS:
+    scheme = _scheme(g, path)
+    # phrases that contain a label but name something else are matched like labels, so that the
+    # longest match consumes them, and mapped to no concept
+    not_concepts = tuple(sorted(str(o) for o in g.objects(scheme, GG.notAConcept)))
+    for phrase in not_concepts:
         index[_label_key(phrase)[0]] = None
     longest = max((len(k) for k in index), default=1)
-    return Vocabulary(graph=g, concepts=concepts, index=index, caps_only=caps_only, longest=longest)
+    return Vocabulary(graph=g, concepts=concepts, index=index, caps_only=caps_only, longest=longest,
+                      roots=_roots(g, scheme, concepts, path), not_concepts=not_concepts,
+                      **_criteria(g, concepts, path))
+
+
+def _scheme(g: Graph, path: str) -> URIRef:
+    schemes = sorted(g.subjects(RDF.type, SKOS.ConceptScheme))
+    if len(schemes) != 1:
+        raise VocabularyError(f"{path}: expected one skos:ConceptScheme, found {len(schemes)}: "
+                              "declare the vocabulary's scheme once (gg:vocabulary a skos:ConceptScheme)")
+    return schemes[0]
+
+
+def _roots(g: Graph, scheme: URIRef, concepts: dict, path: str) -> dict[str, URIRef]:
+    roots = {}
+    for role, prop in ROOTS.items():
+        found = list(g.objects(scheme, prop))
+        if len(found) != 1 or found[0] not in concepts:
+            raise VocabularyError(f"{path}: the concept scheme needs one {g.namespace_manager.normalizeUri(prop)} "
+                                  f"naming a concept of the vocabulary (found {len(found)}): say which concept's "
+                                  f"branch annotation reads as {role}")
+        roots[role] = found[0]
+    return roots
+
+
+def _decimal(g: Graph, concept: URIRef, prop: URIRef, path: str) -> float | None:
+    values = sorted(g.objects(concept, prop))
+    if not values:
+        return None
+    value = values[0].toPython() if len(values) == 1 and isinstance(values[0], Literal) else None
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        raise VocabularyError(f"{path}: {concept} {g.namespace_manager.normalizeUri(prop)} "
+                              f"{', '.join(v.n3() for v in values)}: give one number, as a decimal such as 0.0")
+    return float(value)
+
+
+def _criteria(g: Graph, concepts: dict, path: str) -> dict:
+    """Read which concepts select patients: their kinds, scales, units, bands and count nouns."""
+    kinds: dict[URIRef, list[URIRef]] = {GG.NumericCriterion: [], GG.CategoricalCriterion: []}
+    for concept, kind in sorted(g.subject_objects(GG.criterionKind)):
+        if kind not in kinds or concept not in concepts:
+            raise VocabularyError(f"{path}: {concept} gg:criterionKind {kind.n3()}: the subject must be a concept "
+                                  "and the value gg:NumericCriterion or gg:CategoricalCriterion")
+        kinds[kind].append(concept)
+    numeric = tuple(kinds[GG.NumericCriterion])
+    scales = {c: Scale(_decimal(g, c, GG.scaleMin, path), _decimal(g, c, GG.scaleMax, path))
+              for c in {*g.subjects(GG.scaleMin), *g.subjects(GG.scaleMax)}}
+    bands: dict[URIRef, list[Band]] = {}
+    for band, score in g.subject_objects(GG.bandOf):
+        low, high = scales.get(band, (None, None))
+        if score not in numeric or low is None or high is None:
+            raise VocabularyError(f"{path}: band {band} needs gg:bandOf a numeric criterion (gg:criterionKind "
+                                  "gg:NumericCriterion) and its own gg:scaleMin and gg:scaleMax")
+        bands.setdefault(score, []).append(Band(band, low, high))
+    for found in bands.values():
+        found.sort(key=lambda b: (b.min, b.max, str(b.concept)))
+    return {
+        "numeric": numeric,
+        "categorical": tuple(kinds[GG.CategoricalCriterion]),
+        "scales": scales,
+        "units": {c: str(u) for c, u in g.subject_objects(GG.scaleUnit)},
+        "bands": bands,
+        "count_nouns": {_label_key(str(noun))[0]: c for c, noun in sorted(g.subject_objects(GG.countNoun))},
+    }
