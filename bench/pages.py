@@ -25,8 +25,8 @@ PAGES = [
 
 
 def main() -> None:
-    from guidegraph.web import create_app
     from guidegraph.build import build
+    from guidegraph.web import create_app
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--store")

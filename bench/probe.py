@@ -17,7 +17,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable
@@ -136,12 +135,14 @@ def attacks(listener_port: int, body_limit: int) -> list[Attack]:
         out.append(Attack(f"bad page: {path}", lambda port, path=path: request(port, "GET", path),
                           lambda a: a.status in (400, 404), "400/404"))
     out.append(Attack("OPTIONS advertises only GET and POST", lambda port: request(port, "OPTIONS", "/sparql"),
-                      lambda a: set(a.headers.get("allow", "").replace(" ", "").split(",")) <= {"GET", "HEAD", "POST", "OPTIONS"},
+                      lambda a: set(a.headers.get("allow", "").replace(" ", "").split(","))
+                      <= {"GET", "HEAD", "POST", "OPTIONS"},
                       "Allow: GET, POST"))
     out.append(Attack("security headers", lambda port: request(port, "GET", "/"),
                       lambda a: a.headers.get("x-content-type-options") == "nosniff"
                       and "content-security-policy" in a.headers
-                      and ("x-frame-options" in a.headers or "frame-ancestors" in a.headers.get("content-security-policy", "")),
+                      and ("x-frame-options" in a.headers
+                           or "frame-ancestors" in a.headers.get("content-security-policy", "")),
                       "CSP, nosniff, framing refused"))
     return out
 
@@ -195,7 +196,8 @@ def start_server(store: str, port: int, timeout: float, slots: int, queue: int) 
     """Start guidegraph serve on 127.0.0.1:port and wait (bounded) until it answers."""
     proc = subprocess.Popen([sys.executable, "-m", "guidegraph", "serve", "--store", store, "--port", str(port),
                              "--timeout", str(timeout), "--memory-mb", "512", "--query-slots", str(slots),
-                             "--query-queue", str(queue)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--query-queue", str(queue)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(150):
         if request(port, "GET", "/sparql?query=ASK%7B%7D", timeout=5).status == 200:
             return proc
@@ -227,7 +229,8 @@ def crowd(port: int, slots: int, queue: int) -> tuple[bool, str]:
     busy = [a for a in answers if a.status == 503 and "retry-after" in a.headers]
     alive = request(port, "GET", "/sparql?query=ASK%7B%7D").status == 200
     held = len(busy) >= 3 and all(a.status == 503 for a in answers) and alive
-    return held, f"{len(busy)} of {n} turned away with Retry-After, the rest stopped in time; server answers after: {alive}"
+    return held, (f"{len(busy)} of {n} turned away with Retry-After, the rest stopped in time; "
+                  f"server answers after: {alive}")
 
 
 def memory_peak(pid: int) -> int:

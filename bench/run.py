@@ -13,9 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -134,7 +132,8 @@ print(json.dumps(out))
 
 def _concrete(ds, text: str) -> str:
     pre = sparql_prologue()
-    st = next(iter(ds.query(pre + 'SELECT ?s WHERE { ?s a gg:Statement ; gg:blockKind "step" } ORDER BY ?s LIMIT 1')))[0]
+    first_step = 'SELECT ?s WHERE { ?s a gg:Statement ; gg:blockKind "step" } ORDER BY ?s LIMIT 1'
+    st = next(iter(ds.query(pre + first_step)))[0]
     doc = next(iter(ds.query(pre + f"SELECT ?d WHERE {{ <{st}> dcterms:isPartOf ?d }}")))[0]
     return text.replace("<STATEMENT>", f"<{st}>").replace("<DOCUMENT>", f"<{doc}>")
 
@@ -237,12 +236,14 @@ def print_row(row: dict, limit: float) -> None:
     print(f"build {row['build_s']:.1f} s: {row['docs_per_s']:.0f} documents/s, {row['triples_per_s']:,.0f} triples/s, "
           f"peak {row['peak_mb']:.0f} MB, store {row['store_mb']:.1f} MB on disk")
     r = row["reasoning"]
-    print(f"reasoning {r['read_s'] + r['hermit_s'] + r['realise_s']:.1f} s: read {r['facts']:,} facts {r['read_s']:.1f} s, "
-          f"HermiT {r['hermit_s']:.1f} s ({r['data_checked']:,} assertions checked), realisation {r['realise_s']:.1f} s "
+    print(f"reasoning {r['read_s'] + r['hermit_s'] + r['realise_s']:.1f} s: "
+          f"read {r['facts']:,} facts {r['read_s']:.1f} s, "
+          f"HermiT {r['hermit_s']:.1f} s ({r['data_checked']:,} assertions checked), "
+          f"realisation {r['realise_s']:.1f} s "
           f"({r['inferences']:,} statements, {r['inferred_triples']:,} inferred triples)")
     checks = row.get("checks", {})
     if "error" not in checks:
-        slow = {k: v for k, v in checks.items()}
+        slow = dict(checks)
         total = sum(v["seconds"] for v in slow.values() if v)
         dnf = [k for k, v in slow.items() if v is None]
         worst = max(((k, v["seconds"]) for k, v in slow.items() if v), key=lambda kv: kv[1], default=("-", 0))

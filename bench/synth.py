@@ -76,7 +76,8 @@ def patient_education(i: int, rng: random.Random) -> str:
         out += [h, "", " ".join(f"{_sentence(rng)}." for _ in range(rng.randint(2, 5))), ""]
         out += ["Options include:", ""] + [f"  • {rng.choice(DRUGS).capitalize()}" for _ in range(3)] + [""]
     for r in range(rng.randint(2, 5)):
-        out += [f"Author{r} AB, Writer CD, et al. Study {i}.{r} of bone metastases. J Synth Oncol. {2000 + r};{r}:1-9.", ""]
+        out += [f"Author{r} AB, Writer CD, et al. Study {i}.{r} of bone metastases. "
+                f"J Synth Oncol. {2000 + r};{r}:1-9.", ""]
     out += ["Last Medical Review: December 16, 2016 Last Revised: December 16, 2016"]
     return "\n".join(out)
 

@@ -26,7 +26,8 @@ RDF_SYNTAXES: dict[str, RdfSyntax] = {s.name: s for s in (
     RdfSyntax("turtle", "text/turtle", ox.RdfFormat.TURTLE, (".ttl", ".turtle"), False),
     RdfSyntax("ntriples", "application/n-triples", ox.RdfFormat.N_TRIPLES, (".nt", ".ntriples"), False),
     RdfSyntax("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD, (".jsonld", ".json"), True),
-    RdfSyntax("xml", "application/rdf+xml", ox.RdfFormat.RDF_XML, (".rdf", ".owl", ".xml"), False, ("rdfxml", "rdf+xml")),
+    RdfSyntax("xml", "application/rdf+xml", ox.RdfFormat.RDF_XML, (".rdf", ".owl", ".xml"), False,
+              ("rdfxml", "rdf+xml")),
     RdfSyntax("trig", "application/trig", ox.RdfFormat.TRIG, (".trig",), True),
     RdfSyntax("nquads", "application/n-quads", ox.RdfFormat.N_QUADS, (".nq", ".nquads"), True),
 )}

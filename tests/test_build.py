@@ -13,10 +13,10 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from guidegraph.build import build
-from guidegraph.store import store_stats
 from guidegraph.errors import CorpusError, StoreError
 from guidegraph.namespaces import document_graph_iri
 from guidegraph.rdf.triples import document_graph
+from guidegraph.store import store_stats
 from guidegraph.store.embedded import Store
 
 from .conftest import CORPUS, ROOT
@@ -93,8 +93,9 @@ def test_two_builds_give_isomorphic_document_and_inferred_graphs(tmp_path, built
     build(None, other)
     iris = [document_graph_iri(p.stem) for p in sorted(CORPUS.glob("*.txt"))]
     for iri in iris + [URIRef("https://w3id.org/guidegraph/id/graph/inferred")]:
-        a = Graph(); a += built_store.graph(iri)
-        b = Graph(); b += other.graph(iri)
+        a, b = Graph(), Graph()
+        a += built_store.graph(iri)
+        b += other.graph(iri)
         if not isomorphic(a, b):
             _, only_a, only_b = graph_diff(to_isomorphic(a), to_isomorphic(b))
             pytest.fail(f"{iri} differs:\n{only_a.serialize(format='nt')}\n---\n{only_b.serialize(format='nt')}")
@@ -141,7 +142,8 @@ def _corpus_with_bad_files(folder):
 def test_bad_documents_are_reported_and_the_rest_still_builds(tmp_path):
     store = Store(tmp_path / "store")
     report = build([_corpus_with_bad_files(tmp_path / "mixed")], store, reason=False, check_shapes=False)
-    assert [d.slug for d in report.documents] == ["acs-treating-bone-metastases", "oracle-breast-cancer-bone-metastasis"]
+    assert [d.slug for d in report.documents] == ["acs-treating-bone-metastases",
+                                                  "oracle-breast-cancer-bone-metastasis"]
     messages = sorted(f.message for f in report.failures)
     assert len(messages) == 4
     assert any("binary.txt: file is binary" in m for m in messages)
@@ -244,7 +246,8 @@ def test_a_relative_store_path_keeps_working_after_a_change_of_folder(tmp_path, 
 
 def test_two_files_with_the_same_slug_keep_the_first_and_report_the_second(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
-    a.mkdir(); b.mkdir()
+    a.mkdir()
+    b.mkdir()
     shutil.copy(CORPUS / "oracle-osteoblastic-metastases.txt", a / "same.txt")
     shutil.copy(CORPUS / "oracle-breast-cancer-bone-metastasis.txt", b / "same.txt")
     report = build([a / "same.txt", b / "same.txt"], Store(tmp_path / "s"), reason=False, check_shapes=False)

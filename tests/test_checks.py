@@ -213,7 +213,8 @@ def test_contradiction_fires_for_the_same_patients_and_not_for_an_exception(tmp_
 
 
 def test_contradiction_of_a_narrower_intervention_and_inside_one_document(tmp_path):
-    body = "Zoledronic acid should be given to patients with bone metastases. 1\n\nAvoid bisphosphonates in these patients. 2"
+    body = ("Zoledronic acid should be given to patients with bone metastases. 1\n\n"
+            "Avoid bisphosphonates in these patients. 2")
     (f,) = [f for f in run(tmp_path, {"a.txt": page(ANY_T, body)}) if f.check == "contradiction"]
     assert f.within_document is True
 
@@ -227,11 +228,13 @@ def test_contradiction_not_when_the_criteria_separate_the_patients(tmp_path):
 def test_poor_effect_fires_where_it_is_recommended_and_not_elsewhere(tmp_path):
     claim = "Bisphosphonates help lytic lesions.\n\nThey don't work as well for treating blastic metastases. 1, 2"
     fired = run(tmp_path, {"a.txt": page(ANY_T, claim),
-                           "b.txt": page("How are osteoblastic metastases treated?", "Zoledronic acid is recommended. 1, 2")})
+                           "b.txt": page("How are osteoblastic metastases treated?",
+                                         "Zoledronic acid is recommended. 1, 2")})
     (f,) = [f for f in fired if f.check == "poor-effect"]
     assert {i.source_file for i in f.involves} == {"a.txt", "b.txt"}
     elsewhere = run(tmp_path / "2", {"a.txt": page(ANY_T, claim),
-                                     "b.txt": page("How are lytic metastases treated?", "Zoledronic acid is recommended. 1, 2")})
+                                     "b.txt": page("How are lytic metastases treated?",
+                                                   "Zoledronic acid is recommended. 1, 2")})
     assert "poor-effect" not in checks_of(elsewhere)
 
 
@@ -243,7 +246,8 @@ def test_timing_conflict(tmp_path):
     (f,) = [f for f in fired if f.check == "timing-conflict"]
     assert "42 days" in f.message
     apart = run(tmp_path / "2", {"a.txt": page(ANY_T, rule),
-                                 "b.txt": page(ANY_T, "Radium-223 is recommended. 1\n\nZoledronic acid is recommended. 2")})
+                                 "b.txt": page(ANY_T, "Radium-223 is recommended. 1\n\n"
+                                                      "Zoledronic acid is recommended. 2")})
     assert "timing-conflict" not in checks_of(apart)
 
 
@@ -260,7 +264,8 @@ def test_repeated_recommendation_and_not_for_different_cancers(tmp_path):
 
 
 def test_repeated_recommendation_is_one_finding_however_many_documents_agree(tmp_path):
-    fired = run(tmp_path, {name: page(ANY_T, "Zoledronic acid is recommended. 1, 2") for name in ("a.txt", "b.txt", "c.txt")})
+    same = page(ANY_T, "Zoledronic acid is recommended. 1, 2")
+    fired = run(tmp_path, dict.fromkeys(("a.txt", "b.txt", "c.txt"), same))
     [agreement] = [f for f in fired if f.check == "repeated-recommendation"]
     assert agreement.message.startswith("3 documents recommend zoledronic acid (")
     assert sorted(agreement.message.split("(")[1].split(")")[0].split(", ")) == ["a.txt", "b.txt", "c.txt"]
@@ -301,7 +306,8 @@ def test_shacl_results_are_folded_into_the_findings(tmp_path):
     """, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode("https://w3id.org/guidegraph/id/graph/validation"))
     db.flush()
     del db
-    quads, unfinished = run_checks_bounded(tmp_path / "db", 60, [c for c in load_checks() if c.name == "shape-violation"])
+    shape_check = [c for c in load_checks() if c.name == "shape-violation"]
+    quads, unfinished = run_checks_bounded(tmp_path / "db", 60, shape_check)
     assert unfinished == []
     messages = [q.object.value for q in quads if q.predicate.value.endswith("#comment")]
     assert messages == ["A statement has one non-empty text.: fix the data or the rule that produced it."]

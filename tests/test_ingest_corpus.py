@@ -167,13 +167,15 @@ def test_page_furniture_never_becomes_a_statement(corpus_docs):
 
 def test_titles_publishers_kinds_and_stated_dates(corpus_docs):
     eso = corpus_docs[ESO]
-    assert eso.title == "What is the best treatment approach for a patient with esophageal cancer that has metastasized to the bone?"
+    assert eso.title == ("What is the best treatment approach for a patient with esophageal cancer "
+                         "that has metastasized to the bone?")
     assert eso.publisher == "Dr.Oracle (Medical Advisory Board)"
     assert eso.kind == "clinical summary"
     assert [(d.role, d.value) for d in eso.dates] == [("modified", date(2026, 2, 1))]
     acs = corpus_docs[ACS]
     assert acs.title == "Treating Bone Metastases" and acs.kind == "patient education"
-    assert [(d.role, d.value) for d in acs.dates] == [("reviewed", date(2016, 12, 16)), ("modified", date(2016, 12, 16))]
+    assert [(d.role, d.value) for d in acs.dates] == [("reviewed", date(2016, 12, 16)),
+                                                      ("modified", date(2016, 12, 16))]
     icl = corpus_docs[ICLINIQ]
     assert icl.title.startswith("Overview of Therapeutic Approaches")
     assert [(d.role, d.value) for d in icl.dates] == [("issued", date(2023, 4, 26)), ("reviewed", date(2023, 4, 26))]

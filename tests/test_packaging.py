@@ -95,7 +95,8 @@ def test_building_the_wheel_prints_no_warning_of_the_projects_own(built_wheel):
 
 def test_the_installed_package_runs_from_the_venv_not_from_the_checkout(installed):
     venv, home, env = installed
-    code = "import guidegraph, guidegraph.web, guidegraph.paths as p; print(guidegraph.__file__); print(p.ontology_dir())"
+    code = ("import guidegraph, guidegraph.web, guidegraph.paths as p; "
+            "print(guidegraph.__file__); print(p.ontology_dir())")
     result = subprocess.run([str(venv / "bin" / "python"), "-c", code], cwd=home, env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr

@@ -56,14 +56,17 @@ def test_saved_query_answers_on_the_corpus(built_store, name):
 
 def test_document_citations_count_the_statements_citing_each_reference(built_store):
     q = SAVED["document-citations"]
-    rows = json.loads(run_query(built_store.path, q.text, q.bindings({}, use_examples=True)).body)["results"]["bindings"]
+    outcome = run_query(built_store.path, q.text, q.bindings({}, use_examples=True))
+    rows = json.loads(outcome.body)["results"]["bindings"]
     # esophageal markers per number (docs/corpus-figures.md): 1×14, 2×27, 3×10, 4×12
-    assert [(int(r["number"]["value"]), int(r["markers"]["value"])) for r in rows] == [(1, 14), (2, 27), (3, 10), (4, 12)]
+    counts = [(int(r["number"]["value"]), int(r["markers"]["value"])) for r in rows]
+    assert counts == [(1, 14), (2, 27), (3, 10), (4, 12)]
 
 
 def test_documents_by_date_puts_the_newest_first_with_its_age(built_store):
     q = SAVED["documents-by-date"]
     rows = json.loads(run_query(built_store.path, q.text, {}).body)["results"]["bindings"]
-    assert [r["latest"]["value"] for r in rows] == ["2026-02-01", "2025-11-22", "2025-11-01", "2023-04-26", "2016-12-16"]
+    latest = [r["latest"]["value"] for r in rows]
+    assert latest == ["2026-02-01", "2025-11-22", "2025-11-01", "2023-04-26", "2016-12-16"]
     ages = [int(r["ageDays"]["value"]) for r in rows]
     assert ages == sorted(ages) and ages[-1] - ages[0] == 3334

@@ -153,10 +153,8 @@ def test_a_query_past_its_time_limit_is_stopped(built_store):
 
 def test_a_query_waits_for_a_slot_and_gives_up_when_none_frees():
     admission = Admission(running=1, waiting=1, wait_seconds=0.2)
-    with admission.slot():
-        with pytest.raises(QueryBusy, match="no query slot became free"):
-            with admission.slot():
-                pass
+    with admission.slot(), pytest.raises(QueryBusy, match="no query slot became free"), admission.slot():
+        pass
     with admission.slot():
         assert admission.running == 1
     assert admission.running == 0
@@ -164,10 +162,8 @@ def test_a_query_waits_for_a_slot_and_gives_up_when_none_frees():
 
 def test_a_query_is_turned_away_at_once_when_the_line_is_full():
     admission = Admission(running=1, waiting=0, wait_seconds=30)
-    with admission.slot():
-        with pytest.raises(QueryBusy, match="0 are waiting") as caught:
-            with admission.slot():
-                pass
+    with admission.slot(), pytest.raises(QueryBusy, match="0 are waiting") as caught, admission.slot():
+        pass
     assert caught.value.retry_after == 30
 
 
@@ -190,7 +186,8 @@ def test_the_endpoint_answers_503_with_retry_after_when_every_slot_is_taken(buil
     from guidegraph.web import create_app
 
     app = create_app({"STORE": str(built_store.path), "QUERY_TIMEOUT": 5, "QUERY_SLOTS": 1, "QUERY_QUEUE": 0})
-    slow = threading.Thread(target=lambda: app.test_client().get("/sparql?" + urllib.parse.urlencode({"query": NEVER_ENDS})))
+    never_ends = "/sparql?" + urllib.parse.urlencode({"query": NEVER_ENDS})
+    slow = threading.Thread(target=lambda: app.test_client().get(never_ends))
     slow.start()
     try:
         for _ in range(100):  # until the slow query holds the slot

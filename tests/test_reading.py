@@ -1,9 +1,14 @@
 """Bad input files get a clear error naming the file and what is wrong."""
 from __future__ import annotations
 
+import codecs
+import hashlib
+from pathlib import Path
+
 import pytest
 
 from guidegraph.errors import DocumentError
+from guidegraph.ingest.document import ingest
 from guidegraph.ingest.reading import read_raw
 
 
@@ -59,11 +64,6 @@ def test_missing_file_is_named(tmp_path):
 
 
 # -- encodings ---------------------------------------------------------------------------
-import codecs
-import hashlib
-from pathlib import Path
-
-from guidegraph.ingest.document import ingest
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 SAMPLE = "Heading\n\nZoledronic acid is given every 4 weeks. 1\nCafé au lait ≥ 3.\n"

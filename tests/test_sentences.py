@@ -49,7 +49,8 @@ def test_a_missing_space_after_a_full_stop_still_ends_the_sentence():
 
 
 def test_a_marker_group_after_a_colon_ends_a_lead_in():
-    assert _split("Favorable prognosis indicators include: 3, 4") == [("Favorable prognosis indicators include:", [3, 4])]
+    expected = [("Favorable prognosis indicators include:", [3, 4])]
+    assert _split("Favorable prognosis indicators include: 3, 4") == expected
 
 
 def test_offsets_are_absolute():

@@ -1,6 +1,7 @@
 """The W3C SPARQL 1.1 Protocol tests, run against a live guidegraph server.
 
-The suite is vendored, unchanged, in tests/data/w3c-sparql11-protocol/ with its licence. Each test's data files are loaded as
+The suite is vendored, unchanged, in tests/data/w3c-sparql11-protocol/ with its licence.
+Each test's data files are loaded as
 named graphs (IRI = the test's rdfs:label), requests are sent as written (method, path with
 /sparql/ rewritten, headers, body in its character encoding), and the response is checked for
 its status class, its format and, for ASK, its answer. The 20 query tests must pass; the 14
@@ -134,7 +135,8 @@ def test_w3c_protocol(server, name):
         assert str(response.status)[0] in classes, (name, response.status, payload[:300])
         fmt = g.value(expected, MF.expectedFormat)
         if fmt is not None and str(response.status)[0] == "2":
-            _check_format(str(fmt), response.getheader("Content-Type", ""), payload, g.value(expected, MF.expectedBoolean))
+            _check_format(str(fmt), response.getheader("Content-Type", ""), payload,
+                          g.value(expected, MF.expectedBoolean))
     if name.startswith(("update", "bad_update")):
         assert updates >= 1, f"{name}: no update request was sent"
 

@@ -65,7 +65,8 @@ def test_a_long_paragraph_is_split_like_its_parts():
     whole = part * 3
     one = [(s.start, s.end, s.text, [(m.start, m.end, m.number) for m in s.markers]) for s in split_sentences(part)]
     three = [(s.start, s.end, s.text, [(m.start, m.end, m.number) for m in s.markers]) for s in split_sentences(whole)]
-    shifted = [(s + k * len(part), e + k * len(part), t, [(ms + k * len(part), me + k * len(part), n) for ms, me, n in m])
+    n = len(part)
+    shifted = [(s + k * n, e + k * n, t, [(ms + k * n, me + k * n, num) for ms, me, num in m])
                for k in range(3) for s, e, t, m in one]
     assert three == shifted
     assert all(whole[s:e].startswith(t.split()[0]) for s, e, t, _ in three)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from guidegraph.ingest import furniture as furn
 from guidegraph.ingest.metadata import publisher_from_text, stated_dates
-from guidegraph.model import Document, Furniture, Section, Span, Statement
 from guidegraph.ingest.reading import DEFAULT_MAX_BYTES, read_raw
 from guidegraph.ingest.references import (
     bibliography_entry,
@@ -23,6 +22,7 @@ from guidegraph.ingest.references import (
     read_three_line_entries,
 )
 from guidegraph.ingest.sentences import split_sentences
+from guidegraph.model import Document, Furniture, Section, Span, Statement
 
 _BULLET = re.compile(r"^(?P<indent>[ \t]*)(?P<mark>[•▪◦·‣⁃*\-–])[ \t]+(?=\S)")
 _STEP = re.compile(r"^(?P<indent>[ \t]*)(?P<num>\d{1,2})[.)][ \t]+(?=\S)")
@@ -53,7 +53,7 @@ def slug_for(path: str | Path) -> str:
 
 
 def source_name(path: str | Path, root: str | Path) -> str:
-    """Return the name a document records for its file: its path from the corpus root (links followed), else its name."""
+    """Return the name a document records for its file: its path from the corpus root (links followed), or its name."""
     try:
         return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
     except ValueError:
@@ -70,7 +70,8 @@ def ingest(path: str | Path, corpus_root: str | Path | None = None, catalogue: d
     return ingest_text(raw, source_file=source, sha256=sha, catalogue_row=row)
 
 
-def ingest_text(raw: str, source_file: str = "document.txt", sha256: str = "", catalogue_row: dict | None = None) -> Document:
+def ingest_text(raw: str, source_file: str = "document.txt", sha256: str = "",
+                catalogue_row: dict | None = None) -> Document:
     """Read raw text (already decoded) into a ``Document``."""
     doc = Document(slug=slug_for(source_file), source_file=source_file, raw=raw, sha256=sha256)
     lines = _lines(raw)

@@ -19,7 +19,8 @@ LINE_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("review-widget", re.compile(r"^Article Review Status$", _I)),
     ("review-widget", re.compile(r"^(Submitted|Under Review|Approved|Pending)$", _I)),
     ("review-widget", re.compile(r"^Verified data", _I)),
-    ("metadata", re.compile(r"^(Last updated|Last Medical Review|Last Revised|Published ?(At|on)|Reviewed ?(At|on)|Updated on)", _I)),
+    ("metadata", re.compile(r"^(Last updated|Last Medical Review|Last Revised|Published ?(At|on)|Reviewed ?(At|on)"
+                            r"|Updated on)", _I)),
     ("metadata", re.compile(r"^\d+ min(ute)?s? read$", _I)),
     ("prompt", re.compile(r"^Personali[sz]e$", _I)),
     ("prompt", re.compile(r"^Help us tailor your experience", _I)),

@@ -94,7 +94,7 @@ def read_catalogue(folder: Path) -> dict[str, dict[str, str]]:
             continue
         if all(set(c) <= set("-: ") for c in cells):
             continue
-        row = dict(zip(header, cells))
+        row = dict(zip(header, cells, strict=False))
         name = row.get("file")
         if name:
             rows[name] = row

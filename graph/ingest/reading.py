@@ -72,7 +72,8 @@ def read_raw(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
     if not text.strip():
         raise DocumentError(path, "file is empty", "remove it from the corpus or add its text")
     if "\x00" in text[:_SAMPLE]:
-        raise DocumentError(path, f"file is binary (it contains NUL characters once read as {name}), not a text document")
+        raise DocumentError(path, f"file is binary (it contains NUL characters once read as {name}), "
+                                  "not a text document")
     controls = sum(1 for ch in text[:_SAMPLE] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > 0.01 * min(len(text), _SAMPLE):
         raise DocumentError(path, "file looks binary (many control characters), not a text document")

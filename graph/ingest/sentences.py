@@ -299,9 +299,7 @@ def _make_sentence(text: str, base: int, start: int, end: int, after: tuple[int,
             body_end -= 1
     # markers before the final stop ("… control 5.") or at the end of an unpunctuated line
     stop = body_end
-    final = ""
     if stop > start and text[stop - 1] in ".!?:":
-        final = text[stop - 1]
         stop -= 1
     g = _trailing_group(text, stop) if stop > start else None
     if g is None and not after:

@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from guidegraph.errors import QueryError
-from guidegraph.query.sparql import term_for
 from guidegraph.paths import queries_dir
-
+from guidegraph.query.sparql import term_for
 
 
 @dataclass

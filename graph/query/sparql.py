@@ -23,8 +23,8 @@ from pathlib import Path
 from rdflib import Literal, URIRef, Variable
 from rdflib.term import Identifier
 
-from guidegraph.formats import GRAPH_FORMATS, RDF_SYNTAXES, RESULT_FORMATS
 from guidegraph.errors import QueryBusy, QueryError, QueryRefused, QueryTimeout, QueryTooCostly, ResultTooLarge
+from guidegraph.formats import GRAPH_FORMATS, RDF_SYNTAXES, RESULT_FORMATS
 from guidegraph.namespaces import PREFIXES
 from guidegraph.sandbox import ChildTimedOut, ChildVanished, confine, run_in_child
 
@@ -215,14 +215,12 @@ def _child(conn, parent_pid: int, store_path: str, query: str, bindings: dict, f
            default_graphs: list[str],
            named_graphs: list[str], max_rows: int, base_iri: str | None, truncate: bool, memory: int | None) -> None:
     """Parse, check and run one query inside the confined child; talk to the parent over ``conn``."""
+    # Oxigraph prints its own message when an allocation fails; the parent reports it instead
+    import faulthandler
     import sys
 
     import pyoxigraph as ox
     from rdflib.query import Result
-
-
-    # Oxigraph prints its own message when an allocation fails; the parent reports it instead
-    import faulthandler
 
     faulthandler.disable()
     # the server's listening and client sockets must not live on in the query process
@@ -266,7 +264,10 @@ def _child(conn, parent_pid: int, store_path: str, query: str, bindings: dict, f
         if isinstance(result, ox.QueryBoolean):
             out = Result("ASK")
             out.askAnswer = bool(result)
-            body = out.serialize(format=fmt) if fmt != "tsv" else b"?_askResult\n" + (b"true\n" if out.askAnswer else b"false\n")
+            if fmt == "tsv":
+                body = b"?_askResult\n" + (b"true\n" if out.askAnswer else b"false\n")
+            else:
+                body = out.serialize(format=fmt)
             conn.send(("ok", "ASK", body, (1, False, fmt)))
         elif isinstance(result, ox.QuerySolutions):
             names = [v.value for v in result.variables]
@@ -440,7 +441,8 @@ def _to_ox(term):
 def _oxigraph_syntax(message: str, prologue_lines: int) -> str:
     m = re.search(r"error at (\d+):(\d+)", message)
     if m:
-        return message.replace(m.group(0), f"syntax error at line {int(m.group(1)) - prologue_lines}, column {m.group(2)}")
+        line = int(m.group(1)) - prologue_lines
+        return message.replace(m.group(0), f"syntax error at line {line}, column {m.group(2)}")
     return f"syntax error: {message}"
 
 
@@ -460,9 +462,9 @@ def table(outcome: QueryOutcome) -> str:
     names = data["head"]["vars"]
     rows = [[_cell(b.get(n)) for n in names] for b in data["results"]["bindings"]]
     widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
-    out = ["  ".join(n.ljust(w) for n, w in zip(names, widths)), "  ".join("-" * w for w in widths)]
+    out = ["  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)), "  ".join("-" * w for w in widths)]
     for r in rows:
-        out.append("  ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(r, widths)))
+        out.append("  ".join((c if len(c) <= w else c[: w - 1] + "…").ljust(w) for c, w in zip(r, widths, strict=True)))
     out.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(out)
 

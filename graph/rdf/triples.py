@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from guidegraph.model import Document, Statement
+from guidegraph.model import Document
 from guidegraph.namespaces import BIRO, C4O, CITO, GG, OA, SCHEMA, document_graph_iri, document_iri, statement_iri
 
 Triple = tuple[URIRef, URIRef, URIRef | Literal]
@@ -62,7 +62,7 @@ def document_triples(doc: Document) -> Iterator[Triple]:
         yield d, _DATE_PROPERTY[role], Literal(value, datatype=XSD.date)
 
     section_iris = [URIRef(f"{d}/section/{s.start}") for s in doc.sections]
-    for s, si in zip(doc.sections, section_iris):
+    for s, si in zip(doc.sections, section_iris, strict=True):
         yield si, RDF.type, GG.Section
         yield si, DCTERMS.isPartOf, d
         yield si, GG.heading, Literal(s.heading)
@@ -92,7 +92,7 @@ def document_triples(doc: Document) -> Iterator[Triple]:
             yield ri, DCTERMS.creator, Literal(r.authors)
 
     st_iris = [statement_iri(doc, st) for st in doc.statements]
-    for st, ti in zip(doc.statements, st_iris):
+    for st, ti in zip(doc.statements, st_iris, strict=True):
         yield ti, RDF.type, GG.Statement
         yield ti, DCTERMS.isPartOf, d
         yield ti, PROV.wasQuotedFrom, d
@@ -250,7 +250,7 @@ def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
         yield node, GG.inStatement, ti
         yield from _span(node, m.start, m.end)
         yield node, GG.asWritten, Literal(doc.raw[m.start:m.end])
-    for k, criteria in ann.section_criteria.items():
+    for criteria in ann.section_criteria.values():
         for c in criteria:
             yield from _criterion(d, c)
     for p in ann.pathways:

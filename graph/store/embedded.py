@@ -305,7 +305,8 @@ class Store:
                 for q in ox.parse(path=str(f), format=rdf_format, base_iri=f.resolve().as_uri()):
                     quads.append(ox.Quad(q.subject, q.predicate, q.object, target))
             except SyntaxError as exc:
-                raise DocumentError(f, f"not valid {rdf_format.name}: {exc}", "fix the file; nothing was loaded") from None
+                raise DocumentError(f, f"not valid {rdf_format.name}: {exc}",
+                                    "fix the file; nothing was loaded") from None
         with self.writing():
             self.oxigraph()  # a clear error when nothing was built yet
             self.loaded_dir.mkdir(parents=True, exist_ok=True)

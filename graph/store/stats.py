@@ -14,7 +14,9 @@ COUNT_QUERIES = {
     "references": "SELECT ?doc (COUNT(?x) AS ?n) WHERE { ?x a biro:BibliographicReference ; dcterms:isPartOf ?doc } "
                   "GROUP BY ?doc",
 }
-DOCUMENTS_QUERY = "SELECT ?doc ?title WHERE { ?doc a gg:GuidelineDocument OPTIONAL { ?doc dcterms:title ?title } } ORDER BY ?doc"
+DOCUMENTS_QUERY = ("SELECT ?doc ?title WHERE { ?doc a gg:GuidelineDocument OPTIONAL { ?doc dcterms:title ?title } } "
+                   "ORDER BY ?doc")
+GRAPHS_QUERY = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 
 
 def store_stats(store: Store) -> dict:
@@ -26,8 +28,9 @@ def store_stats(store: Store) -> dict:
         doc = {"document": str(r.doc), "title": str(r.title) if r.title else None}
         doc.update({kind: counts[kind].get(str(r.doc), 0) for kind in COUNT_QUERIES})
         docs.append(doc)
-    graphs = {str(r.g): int(r.n) for r in ds.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")}
+    graphs = {str(r.g): int(r.n) for r in ds.query(GRAPHS_QUERY)}
     totals = {k: sum(d[k] for d in docs) for k in ("sections", "statements", "markers", "dangling", "references")}
     totals["documents"] = len(docs)
     totals["triples"] = sum(graphs.values())
-    return {"store": str(store.path), "generation": store.current.name, "totals": totals, "documents": docs, "graphs": graphs}
+    return {"store": str(store.path), "generation": store.current.name, "totals": totals, "documents": docs,
+            "graphs": graphs}
