@@ -15,15 +15,14 @@ Defaults for the folders a user owns:
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from importlib.resources import as_file, files
 from pathlib import Path
 
 STORE_ENV_VAR = "GUIDEGRAPH_STORE"
-DOCS_URL = "https://w3id.org/guidegraph"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _data_folder(name: str) -> Path:
     # from a checkout (an editable install included) the top-level folder itself; from a wheel the
     # package data installed beside the code as guidegraph/<name>

@@ -6,10 +6,10 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, XSD
 
 from guidegraph.annotate.statements import annotate
+from guidegraph.annotate.vocabulary import load_vocabulary
+from guidegraph.checks.shapes import validate, violated_shapes
 from guidegraph.namespaces import C4O, GG, OA, SCHEMA, SH
 from guidegraph.rdf.triples import document_graph
-from guidegraph.checks.shapes import validate, violated_shapes
-from guidegraph.annotate.vocabulary import load_vocabulary
 
 SHAPES = "https://w3id.org/guidegraph/shapes#"
 
