@@ -25,7 +25,7 @@ from rdflib.term import Identifier
 
 from guidegraph.errors import QueryBusy, QueryError, QueryRefused, QueryTimeout, QueryTooCostly, ResultTooLarge
 from guidegraph.formats import GRAPH_FORMATS, RDF_SYNTAXES, RESULT_FORMATS
-from guidegraph.namespaces import PREFIXES
+from guidegraph.namespaces import PREFIXES, curie
 from guidegraph.sandbox import ChildTimedOut, ChildVanished, confine, run_in_child
 
 DEFAULT_TIMEOUT = 30.0
@@ -474,9 +474,8 @@ def _cell(value: dict | None) -> str:
         return ""
     text = value["value"]
     if value["type"] == "uri":
-        for p, iri in PREFIXES.items():
-            if text.startswith(iri):
-                return f"{p}:{text[len(iri):]}"
+        short = curie(text)
+        return text if short.startswith("<") else short
     return text.replace("\n", " ")
 
 
