@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test build bench clean chromium
+.PHONY: run test lint build bench clean chromium
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,11 @@ build: $(STAMP)
 ## make test: install (with Debian's Chromium for the browser tests), then run the whole test suite
 test: $(STAMP) chromium
 	$(BIN)/python -m pytest -q
+
+## make lint: ruff, and the import contracts of pyproject.toml (both also run in the test suite)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q tests/test_layout.py
 
 # the browser tests drive Debian's Chromium through Playwright (no browser download)
 chromium:
