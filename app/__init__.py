@@ -1,13 +1,16 @@
 """The guidegraph web UI and SPARQL endpoint: a thin Flask layer over the graph library."""
 from __future__ import annotations
 
-from flask import Flask, abort, jsonify, render_template, request
-from werkzeug.exceptions import BadRequest, HTTPException, ServiceUnavailable
+from flask import Flask, abort, request
+from werkzeug.exceptions import HTTPException
 
-from guidegraph.errors import StoreError
-from guidegraph.views.pages import BadInput
+from guidegraph.errors import GuidegraphError
+from guidegraph.namespaces import curie, local_name
 from guidegraph.paths import default_store_path
 from guidegraph.store.embedded import Store
+
+from .errors import answer_error
+from .urls import Urls
 
 # sent with every response: only the app's own scripts, styles and fetches; never framed, never sniffed
 SECURITY_HEADERS = {
@@ -38,15 +41,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     app.extensions["guidegraph_store"] = Store(app.config["STORE"])
+    urls = app.extensions["guidegraph_urls"] = Urls()
+    app.jinja_env.globals["urls"] = urls
+    app.jinja_env.filters["local_name"] = local_name
+    app.jinja_env.filters["curie"] = curie
 
     from . import browse, checks, console, explore, pathways, sparql
 
-    app.register_blueprint(browse.bp)
-    app.register_blueprint(checks.bp)
-    app.register_blueprint(console.bp)
-    app.register_blueprint(explore.bp)
-    app.register_blueprint(pathways.bp)
-    app.register_blueprint(sparql.bp)
+    for blueprint in (browse.bp, checks.bp, console.bp, explore.bp, pathways.bp, sparql.bp):
+        app.register_blueprint(blueprint)
+
+    # one handler for every error a request can end with: HTTP errors and guidegraph's own
+    app.register_error_handler(HTTPException, answer_error)
+    app.register_error_handler(GuidegraphError, answer_error)
 
     @app.before_request
     def refuse_oversized_bodies():
@@ -62,35 +69,4 @@ def create_app(test_config: dict | None = None) -> Flask:
             response.headers.setdefault(name, value)
         return response
 
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        # one handler for every error: JSON for machines (".json" URLs, JSON Accept), HTML for people
-        payload = {"status": error.code, "error": error.name, "message": error.description}
-        if wants_json():
-            return jsonify(payload), error.code
-        return render_template("errors/error.html", **payload), error.code
-
-    @app.errorhandler(BadInput)
-    def bad_input(error: BadInput):
-        return http_error(BadRequest(str(error)))
-
-    @app.errorhandler(StoreError)
-    def store_unavailable(error: StoreError):
-        return http_error(ServiceUnavailable(str(error)))
-
     return app
-
-
-def store() -> Store:
-    """Return the store the running app reads."""
-    from flask import current_app
-
-    return current_app.extensions["guidegraph_store"]
-
-
-def wants_json() -> bool:
-    """Tell whether the client asked for the JSON twin of a page."""
-    if request.path.endswith(".json") or request.args.get("format") == "json":
-        return True
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]

@@ -1,81 +1,90 @@
-"""The overview page: the corpus, its figures and its findings, with a JSON twin."""
+"""The reading pages: overview, documents, statements, concepts, comparison and search, each with a JSON twin."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, jsonify, render_template
+import bisect
 
-from guidegraph.checks.sparql import SEVERITIES
-from guidegraph.store import store_stats
-from guidegraph.errors import StoreError
+from flask import Blueprint, abort, jsonify, render_template, request
 
-from . import store, wants_json
+from guidegraph.views.pages import compare_view, concept_view, document_view, overview_view, search_view, statement_view
+
+from .context import store, urls, wants_json
 
 bp = Blueprint("browse", __name__)
-
-DOCUMENTS = """
-SELECT ?document ?title ?publisher ?kind ?file (MAX(?date) AS ?latest) WHERE {
-  ?document a gg:GuidelineDocument ; gg:sourceFile ?file .
-  OPTIONAL { ?document dcterms:title ?title }
-  OPTIONAL { ?document dcterms:publisher ?publisher }
-  OPTIONAL { ?document gg:documentKind ?kind }
-  OPTIONAL { ?document gg:statedDate/rdf:value ?date }
-} GROUP BY ?document ?title ?publisher ?kind ?file ORDER BY DESC(?latest)
-"""
+MAX_SEARCH_WORDS = 200  # characters
 
 
-SEVERITY_QUERY = """
-SELECT ?severity (COUNT(?f) AS ?n) WHERE {
-  GRAPH <https://w3id.org/guidegraph/id/graph/findings> { ?f a gg:Finding ; gg:severity ?severity }
-} GROUP BY ?severity"""
-
-
-def overview_data() -> dict:
-    """Return what the overview shows: documents, figures and findings by severity."""
-    s = store()
-    try:
-        stats = store_stats(s)
-    except StoreError as exc:
-        abort(503, str(exc))
-    by_doc = {d["document"]: d for d in stats["documents"]}
-    documents = []
-    for r in s.dataset().query(DOCUMENTS):
-        figures = by_doc.get(str(r.document), {})
-        documents.append({"document": str(r.document), "title": str(r.title) if r.title else None,
-                          "publisher": str(r.publisher) if r.publisher else None,
-                          "kind": str(r.kind) if r.kind else None, "sourceFile": str(r.file),
-                          "latestDate": str(r.latest) if r.latest else None,
-                          **{k: figures.get(k, 0) for k in ("statements", "markers", "dangling", "references")}})
-    counts = {str(r.severity): int(r.n) for r in s.dataset().query(SEVERITY_QUERY)}
-    return {"store": stats["store"], "generation": stats["generation"], "totals": stats["totals"],
-            "documents": documents, "findings": {sev: counts.get(sev, 0) for sev in SEVERITIES}}
+def _answer(template: str, data: dict, **html_only):
+    """Return the data as the JSON twin, or rendered into its page (with what only the page needs)."""
+    if wants_json():
+        return jsonify(data)
+    return render_template(template, **data, **html_only)
 
 
 @bp.route("/")
-@bp.route("/index.json")
+@bp.route("/index.json", endpoint="index_json")
 def index():
     """Show the corpus with its dates and kinds, the figures and the findings by severity."""
-    data = overview_data()
-    if wants_json():
-        return jsonify(data)
-    return render_template("browse/index.html", **data)
+    return _answer("browse/index.html", overview_view(store()))
 
 
-def _page(view, template: str, **kwargs):
-    """Render a guidegraph.views.pages view as HTML, or as its JSON twin; 404 for what the store lacks."""
-    from guidegraph.views.pages import NotFound
+@bp.route("/document/<slug>")
+@bp.route("/document/<slug>.json", endpoint="document_json")
+def document(slug: str):
+    """Show a document's raw text with its statements, markers, references, furniture and findings."""
+    data = document_view(store(), slug)
+    return _answer("browse/document.html", data, segments=None if wants_json() else segments(data))
 
-    try:
-        data = view(store(), **kwargs)
-    except NotFound as exc:
-        abort(404, str(exc))
-    if wants_json():
-        return jsonify(data)
-    return render_template(template, **data, segments=segments(data) if "spans" in data else None)
+
+@bp.route("/document/<slug>/statement/<int:start>")
+@bp.route("/document/<slug>/statement/<int:start>.json", endpoint="statement_json")
+def statement(slug: str, start: int):
+    """Show a statement's provenance panel."""
+    data = statement_view(store(), slug=slug, start=start)
+    data["documentPath"] = urls().document(slug)
+    for finding in data["findings"]:
+        urls().link(finding["others"], "statement")
+    return _answer("browse/statement.html", data)
+
+
+@bp.route("/concept/<name>")
+@bp.route("/concept/<name>.json", endpoint="concept_json")
+def concept(name: str):
+    """Show a concept with its hierarchy and every statement about it or a narrower concept."""
+    data = concept_view(store(), name)
+    urls().link(data["broader"], "other")
+    urls().link(data["narrower"], "other")
+    for items in data["statements"].values():
+        urls().link(items, "statement")
+    return _answer("browse/concept.html", data)
+
+
+@bp.route("/compare")
+@bp.route("/compare.json", endpoint="compare_json")
+def compare():
+    """Show what each document says about each intervention, marking where they agree or disagree."""
+    data = compare_view(store())
+    urls().link(data["rows"], "intervention")
+    for row in data["rows"]:
+        for cell in row["cells"].values():
+            urls().link(cell, "statement")
+    return _answer("browse/compare.html", data)
+
+
+@bp.route("/search")
+@bp.route("/search.json", endpoint="search_json")
+def search():
+    """Find statements and concepts by their words."""
+    words = request.args.get("q", "")
+    if len(words) > MAX_SEARCH_WORDS:
+        abort(400, f"search words are limited to {MAX_SEARCH_WORDS} characters")
+    data = search_view(store(), words)
+    urls().link(data["concepts"], "concept")
+    urls().link(data["statements"], "statement")
+    return _answer("browse/search.html", data)
 
 
 def segments(data: dict) -> list[dict]:
-    """Cut a document's raw text at every span boundary; each piece knows what covers it."""
-    import bisect
-
+    """Cut a document's raw text at every span boundary; each piece knows what covers it and where it links."""
     raw, spans = data["raw"], data["spans"]
     cuts = sorted({0, len(raw), *(s["start"] for s in spans), *(s["end"] for s in spans)})
     pieces = [{"text": raw[a:b], "start": a} for a, b in zip(cuts, cuts[1:])]
@@ -86,7 +95,7 @@ def segments(data: dict) -> list[dict]:
     for piece in pieces:
         st = piece.get("statement")
         if st:
-            piece["href"] = f"/document/{data['slug']}/statement/{st['start']}"
+            piece["href"] = urls().node(st["node"])
             # the findings about a statement are flagged once, right after its last characters
             if st["findings"] and piece["start"] + len(piece["text"]) == st["end"]:
                 worst = min(st["findings"], key=lambda f: ("error", "warning", "info").index(f["severity"]))
@@ -96,59 +105,3 @@ def segments(data: dict) -> list[dict]:
         if marker and marker.get("reference"):
             piece["refHref"] = "#reference-" + str(marker["number"])
     return pieces
-
-
-@bp.route("/document/<slug>")
-@bp.route("/document/<slug>.json")
-def document(slug: str):
-    """Show a document's raw text with its statements, markers, references, furniture and findings."""
-    from guidegraph.views.pages import document_view
-
-    return _page(document_view, "browse/document.html", slug=slug)
-
-
-@bp.route("/document/<slug>/statement/<int:start>")
-@bp.route("/document/<slug>/statement/<int:start>.json")
-def statement(slug: str, start: int):
-    """Show a statement's provenance panel."""
-    from guidegraph.views.pages import statement_view
-
-    return _page(statement_view, "browse/statement.html", slug=slug, start=start)
-
-
-@bp.route("/concept/<name>")
-@bp.route("/concept/<name>.json")
-def concept(name: str):
-    """Show a concept with its hierarchy and every statement about it or a narrower concept."""
-    from guidegraph.views.pages import concept_view
-
-    return _page(concept_view, "browse/concept.html", name=name)
-
-
-@bp.route("/compare")
-@bp.route("/compare.json")
-def compare():
-    """Show what each document says about each intervention, marking where they agree or disagree."""
-    from guidegraph.views.pages import compare_view
-
-    data = compare_view(store())
-    if wants_json():
-        return jsonify(data)
-    return render_template("browse/compare.html", **data)
-
-
-@bp.route("/search")
-@bp.route("/search.json")
-def search():
-    """Find statements and concepts by their words."""
-    from flask import request
-
-    from guidegraph.views.pages import search_view
-
-    words = request.args.get("q", "")
-    if len(words) > 200:
-        abort(400, "search words are limited to 200 characters")
-    data = search_view(store(), words)
-    if wants_json():
-        return jsonify(data)
-    return render_template("browse/search.html", **data)

@@ -3,22 +3,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
-from guidegraph.checks.sparql import SEVERITIES, findings, load_checks
-from guidegraph.views.pages import page_path, select
+from guidegraph.checks.sparql import SEVERITIES, checked, findings, load_checks
+from guidegraph.views.pages import select
 
-from . import store, wants_json
+from .context import store, urls, wants_json
 
 bp = Blueprint("checks", __name__)
 # findings are written once per store generation and never change: read them once per generation
 _findings_by_generation: dict = {}
-
-
-def _findings():
-    generation = store().current
-    if generation not in _findings_by_generation:
-        _findings_by_generation.clear()
-        _findings_by_generation[generation] = findings(store())
-    return _findings_by_generation[generation]
 
 SHACL_QUERY = """
 SELECT ?graph ?conforms (COUNT(?result) AS ?results) WHERE {
@@ -29,8 +21,18 @@ SELECT ?graph ?conforms (COUNT(?result) AS ?results) WHERE {
 } GROUP BY ?graph ?conforms ORDER BY ?graph"""
 
 
+def _findings():
+    # opened first, so a store that cannot be read is a StoreError, not a generation named None
+    store().oxigraph()
+    generation = store().current
+    if generation not in _findings_by_generation:
+        _findings_by_generation.clear()
+        _findings_by_generation[generation] = findings(store())
+    return _findings_by_generation[generation]
+
+
 @bp.route("/checks")
-@bp.route("/checks.json")
+@bp.route("/checks.json", endpoint="report_json")
 def report():
     """Show the findings, filtered by check, severity and document."""
     found = _findings()
@@ -52,15 +54,11 @@ def report():
     items = []
     for f in shown:
         item = f.as_dict()
-        for i in item["involves"]:
-            i["path"] = page_path(i["iri"])
+        urls().link(item["involves"], "iri")
         items.append(item)
-    shacl = select(store(), SHACL_QUERY)
     counts = {s: sum(1 for f in shown if f.severity == s) for s in SEVERITIES}
-    from guidegraph.checks.sparql import checked
-
     data = {"counts": counts, "filters": {"check": sorted(wanted_checks), "severity": severity, "document": document},
-            "findings": items, "shacl": shacl, "checked": checked(store())}
+            "findings": items, "shacl": select(store(), SHACL_QUERY), "checked": checked(store())}
     if wants_json():
         return jsonify(data)
     return render_template("checks/report.html", **data, checks=checks, files=files, severities=SEVERITIES)

@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import urlencode
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
 from guidegraph.errors import QueryError
-from guidegraph.views.pages import page_path
+from guidegraph.namespaces import PREFIXES, curie
 from guidegraph.query.saved import load_queries
+from guidegraph.query.sparql import run_query
 
-from . import store, wants_json
-from .sparql import query_limits, status_of
+from .context import query_limits, readable_store_path, store, urls, wants_json
 
 bp = Blueprint("console", __name__)
 PAGE_SIZE = 50
@@ -26,15 +25,13 @@ def _cell(value: dict | None) -> dict:
     if value is None:
         return {"text": ""}
     text = value["value"]
-    return {"text": text, "href": page_path(text) if value["type"] == "uri" else None, "type": value["type"]}
+    return {"text": text, "href": urls().node(text) if value["type"] == "uri" else None, "type": value["type"]}
 
 
 @bp.route("/query")
-@bp.route("/query.json")
+@bp.route("/query.json", endpoint="console_json")
 def console():
     """Run a query (typed, or a saved one with its parameters) and show one page of its results."""
-    from guidegraph.query.sparql import run_query
-
     saved = load_queries()
     name = request.args.get("saved")
     text = request.args.get("query")
@@ -49,12 +46,16 @@ def console():
     if not page_text.isascii() or not page_text.isdigit() or not 1 <= int(page_text) <= 1_000_000:
         abort(400, f"page must be a whole number from 1, not {page_text[:40]!r}")
     page = int(page_text)
-    result = {"query": text, "saved": name, "values": values, "page": page, "pageSize": PAGE_SIZE, "downloads": {}}
+    share_args = {"saved": name, **values} if chosen else {"query": text}
+    result = {"query": text, "saved": name, "values": values, "page": page, "pageSize": PAGE_SIZE, "downloads": {},
+              "share": urls().query(**share_args)}
     status, headers = 200, {}
+    # a store that cannot be read is the error handler's (503), not a failed query shown in the console
+    path = readable_store_path()
     started = time.perf_counter()
     try:
         bindings = chosen.bindings(values) if chosen else {}
-        outcome = run_query(store().path, text, bindings, fmt="json", max_rows=CONSOLE_MAX_ROWS, truncate=True,
+        outcome = run_query(path, text, bindings, fmt="json", max_rows=CONSOLE_MAX_ROWS, truncate=True,
                             **query_limits())
         result["seconds"] = round(time.perf_counter() - started, 3)
         result["truncated"] = outcome.truncated
@@ -69,15 +70,15 @@ def console():
                               rows=[[_cell(r.get(c)) for c in columns] for r in rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]])
         else:
             result.update(form=outcome.form, columns=[], rows=[], rdf=outcome.body.decode("utf-8"))
-        result["downloads"] = {fmt: "/sparql?" + urlencode({"query": text, "format": fmt})
-                               for fmt in ("csv", "json")} if not chosen or not chosen.params else {}
+        if not chosen or not chosen.params:
+            result["downloads"] = {fmt: urls().sparql(query=text, format=fmt) for fmt in ("csv", "json")}
     except QueryError as exc:
+        # shown beside the query that caused it, with the status its cause carries
         result["error"] = str(exc)
-        status, headers = status_of(exc)
-    result["share"] = "/query?" + urlencode({"saved": name, **values} if chosen else {"query": text})
+        status, headers = exc.http_status, exc.http_headers()
     if wants_json():
         return jsonify(result), status, headers
-    page_html = render_template("console/page.html", saved=saved, saved_name=name,
+    page_html = render_template("console/page.html", saved=saved, saved_name=name, share_args=share_args,
                                 **{k: v for k, v in result.items() if k != "saved"})
     return page_html, status, headers
 
@@ -94,13 +95,10 @@ SELECT DISTINCT ?t WHERE {
 @bp.route("/query/terms.json")
 def terms():
     """Return the prefixes and every prefixed term of the graph's own vocabulary, for completion (offline)."""
-    from guidegraph.namespaces import PREFIXES
-
     names = set()
     for row in store().dataset().query(TERMS_QUERY):
-        iri = str(row[0])
-        for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-            if iri.startswith(ns) and iri[len(ns):] and "/" not in iri[len(ns):]:
-                names.add(f"{prefix}:{iri[len(ns):]}")
-                break
+        prefix, _, name = curie(row[0]).partition(":")
+        # a term completes as prefix:name only when that is valid SPARQL: no IRI in angle brackets, no slash
+        if not prefix.startswith("<") and name and "/" not in name:
+            names.add(f"{prefix}:{name}")
     return jsonify({"prefixes": PREFIXES, "terms": sorted(names)})

@@ -5,16 +5,17 @@ import urllib.parse
 
 from flask import Blueprint, abort, current_app, jsonify, render_template, request
 
-from guidegraph.views.explore import GRAPH_GROUPS, KINDS, describe, neighbours, start_node
+from guidegraph.namespaces import local_name
+from guidegraph.views.explore import GRAPH_GROUPS, KINDS, default_start, describe, neighbours, start_node
+from guidegraph.views.pages import select
 
-from . import store, wants_json
+from .context import store, urls, wants_json
 
 bp = Blueprint("explore", __name__)
 
 COLOURS = {"document": "#1f5f8b", "section": "#6c8ead", "statement": "#e3a33b", "concept": "#4f9a6a",
            "reference": "#8a6bb8", "marker": "#b8a1d9", "finding": "#c0392b", "pathway": "#2c7a7b",
            "step": "#57a6a7", "dose": "#c77d4a", "criterion": "#9aa84b", "mention": "#9fc7a9", "node": "#9aa3ad"}
-DEFAULT_NODE = "https://w3id.org/guidegraph/id/document/oracle-esophageal-cancer-bone-metastases"
 MAX_WORDS = 200  # characters of the words the explorer can start from
 
 
@@ -49,7 +50,7 @@ def network(center: str, graphs, kinds, document=None) -> dict:
     net = Network(directed=True)
     for n in [start, *hood.nodes]:
         net.add_node(n["id"], label=n["label"], title=n["title"], kind=n["kind"], color=COLOURS.get(n["kind"]),
-                     shape="box" if n["kind"] == "statement" else "dot", path=n["path"] or "")
+                     shape="box" if n["kind"] == "statement" else "dot", path=urls().node(n["id"]) or "")
     for e in hood.edges:
         net.add_edge(e["from"], e["to"], title=e["title"], label=e["label"], arrows="to")
     return {"center": center, "nodes": net.nodes, "edges": net.edges, "truncated": hood.truncated,
@@ -58,10 +59,12 @@ def network(center: str, graphs, kinds, document=None) -> dict:
 
 
 @bp.route("/explore")
-@bp.route("/explore.json")
+@bp.route("/explore.json", endpoint="page_json")
 def page():
-    """Show the explorer around a node (default: a document)."""
-    center = request.args.get("node", "").strip() or DEFAULT_NODE
+    """Show the explorer around a node (default: the first document by title)."""
+    center = request.args.get("node", "").strip() or default_start(store())
+    if center is None:
+        abort(404, "the store holds no document to start exploring from: give node=<IRI> or words")
     if not _is_iri(center):
         # words, not an IRI: start from the concept or statement they name
         if len(center) > MAX_WORDS:
@@ -72,11 +75,11 @@ def page():
         center = found
     graphs, kinds, document = _options()
     data = network(center, graphs, kinds, document)
-    if len(data["nodes"]) == 1 and data["nodes"][0]["label"] == center.rsplit("/", 1)[-1] and not data["edges"]:
+    if len(data["nodes"]) == 1 and data["nodes"][0]["label"] == local_name(center) and not data["edges"]:
         abort(404, f"nothing in the store is linked to <{center}>")
     if wants_json():
         return jsonify(data)
-    slugs = [r[0].rsplit("/", 1)[-1] for r in store().dataset().query("SELECT ?d WHERE { ?d a gg:GuidelineDocument } ORDER BY ?d")]
+    slugs = [local_name(r["d"]) for r in select(store(), "SELECT ?d WHERE { ?d a gg:GuidelineDocument } ORDER BY ?d")]
     return render_template("explore/page.html", data=data, colours=COLOURS, all_kinds=sorted(set(KINDS.values())),
                            all_graphs=list(GRAPH_GROUPS), documents=slugs)
 
@@ -102,7 +105,8 @@ def expand():
     cap = min(current_app.config["LINK_CAP"], room)
     hood = neighbours(store(), node, graphs, kinds, link_cap=cap, document=document)
     for n in hood.nodes:
-        n.update(color=COLOURS.get(n["kind"]), shape="box" if n["kind"] == "statement" else "dot")
+        n.update(color=COLOURS.get(n["kind"]), shape="box" if n["kind"] == "statement" else "dot",
+                 path=urls().node(n["id"]))
     message = None
     if hood.truncated:
         message = f"showing {len(hood.nodes)} of {hood.total} neighbours" + (

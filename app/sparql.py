@@ -8,7 +8,8 @@ ASK; turtle, jsonld, ntriples, xml for CONSTRUCT and DESCRIBE; 406 when nothing 
 Updates and SERVICE are refused (403), decided from the parsed query; a query is stopped after
 QUERY_TIMEOUT seconds or past QUERY_MEMORY_MB (503), refused when its result exceeds MAX_ROWS
 (413), and waits for one of QUERY_SLOTS (503 with Retry-After when the line is full). Without a
-query, GET shows a form. docs/limits.md lists every limit.
+query, GET shows a form. docs/limits.md lists every limit. Every refusal is raised, with its
+status, and answered by the app's one error handler (JSON to a client that asked for JSON).
 """
 from __future__ import annotations
 
@@ -17,10 +18,10 @@ from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
-from guidegraph.errors import QueryBusy, QueryError, QueryRefused, ResultTooLarge
-from guidegraph.query.sparql import GRAPH_FORMATS, RESULT_FORMATS, Admission, run_query, term_for
+from guidegraph.errors import QueryError, QueryRefused
+from guidegraph.query.sparql import GRAPH_FORMATS, RESULT_FORMATS, run_query, term_for
 
-from . import store
+from .context import query_limits, readable_store_path
 
 bp = Blueprint("sparql", __name__)
 
@@ -33,40 +34,12 @@ _FORMAT_ALIASES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "tu
                    "rdf+xml": "xml"}
 
 
-def _fail(status: int, message: str, headers: dict | None = None):
-    abort(Response(message + "\n", status=status, mimetype="text/plain", headers=headers))
-
-
-def status_of(exc: QueryError) -> tuple[int, dict]:
-    """Return the HTTP status (and headers) that answer a query that failed this way."""
-    if isinstance(exc, QueryRefused):
-        return 403, {}
-    if isinstance(exc, QueryBusy):
-        return 503, {"Retry-After": str(exc.retry_after)}
-    if isinstance(exc, ResultTooLarge):
-        return 413, {}
-    if type(exc) is QueryError:
-        return 400, {}
-    return 503, {}  # stopped: out of time or memory
-
-
-def query_limits() -> dict:
-    """Return the keyword arguments that bound every query the app runs (time, memory, slots)."""
-    config = current_app.config
-    admission = current_app.extensions.get("guidegraph_admission")
-    if admission is None:
-        admission = current_app.extensions.setdefault("guidegraph_admission", Admission(
-            config.get("QUERY_SLOTS", 2), config.get("QUERY_QUEUE", 16), config.get("QUERY_QUEUE_WAIT", 10.0)))
-    return {"timeout": config["QUERY_TIMEOUT"], "memory": int(config.get("QUERY_MEMORY_MB", 2048) * 2**20),
-            "admission": admission}
-
-
 def _params(raw: bytes) -> dict[str, list[str]]:
     """Decode URL-encoded parameters strictly: bytes that are not UTF-8 are refused, not replaced."""
     try:
         return parse_qs(raw.decode("ascii"), keep_blank_values=True, errors="strict")
     except UnicodeDecodeError:
-        _fail(400, "the parameters are not valid UTF-8 (percent-encode UTF-8 bytes)")
+        abort(400, "the parameters are not valid UTF-8 (percent-encode UTF-8 bytes)")
 
 
 def _query_and_dataset() -> tuple[str | None, list[str], list[str]]:
@@ -75,7 +48,7 @@ def _query_and_dataset() -> tuple[str | None, list[str], list[str]]:
     if request.method == "GET":
         params = url_params
         if "update" in params:
-            _fail(403, "updates are refused: this endpoint is read-only")
+            raise QueryRefused("updates are refused: this endpoint is read-only")
         queries = params.get("query", [])
     else:
         content_type = (request.mimetype or "").lower()
@@ -83,33 +56,33 @@ def _query_and_dataset() -> tuple[str | None, list[str], list[str]]:
         if content_type == "application/x-www-form-urlencoded":
             form = _params(request.get_data())
             if "update" in form:
-                _fail(403, "updates are refused: this endpoint is read-only")
+                raise QueryRefused("updates are refused: this endpoint is read-only")
             queries = form.get("query", [])
             params = {**url_params, **{k: v for k, v in form.items() if k != "query"}}
         elif content_type == "application/sparql-query":
             if charset not in ("utf-8", "utf8"):
-                _fail(415, f"the query must be sent as UTF-8, not {charset}")
+                abort(415, f"the query must be sent as UTF-8, not {charset}")
             try:
                 queries = [request.get_data().decode("utf-8")]
             except UnicodeDecodeError:
-                _fail(400, "the query is not valid UTF-8")
+                abort(400, "the query is not valid UTF-8")
             params = url_params
         elif content_type == "application/sparql-update":
-            _fail(403, "updates are refused: this endpoint is read-only")
+            raise QueryRefused("updates are refused: this endpoint is read-only")
         elif not content_type:
-            _fail(415, "a POST needs a Content-Type: application/x-www-form-urlencoded or application/sparql-query")
+            abort(415, "a POST needs a Content-Type: application/x-www-form-urlencoded or application/sparql-query")
         else:
-            _fail(415, f"unsupported Content-Type {content_type}: use application/x-www-form-urlencoded or "
+            abort(415, f"unsupported Content-Type {content_type}: use application/x-www-form-urlencoded or "
                        "application/sparql-query")
     if len(queries) > 1:
-        _fail(400, "more than one query in the request: send one")
+        abort(400, "more than one query in the request: send one")
     query = queries[0] if queries else None
     graphs = {}
     for name in ("default-graph-uri", "named-graph-uri"):
         try:
             graphs[name] = [str(term_for(iri, "iri")) for iri in params.get(name, [])]
         except QueryError as exc:
-            _fail(400, f"{name}: {exc}")
+            abort(400, f"{name}: {exc}")
     return query, graphs["default-graph-uri"], graphs["named-graph-uri"]
 
 
@@ -120,14 +93,14 @@ def _negotiate(form: str, override: str | None) -> str:
     if override:
         name = _FORMAT_ALIASES.get(override.lower())
         if name not in allowed:
-            _fail(400, f"format {override!r} is not one of {', '.join(allowed)} for a {form} query")
+            abort(400, f"format {override!r} is not one of {', '.join(allowed)} for a {form} query")
         return name
     by_media = _RESULT_BY_MEDIA if tabular else _GRAPH_BY_MEDIA
     if not request.accept_mimetypes or request.accept_mimetypes.best == "*/*":
         return "json" if tabular else "turtle"
     best = request.accept_mimetypes.best_match(list(by_media))
     if best is None:
-        _fail(406, f"none of the accepted types can carry a {form} result; offered: {', '.join(sorted(by_media))}")
+        abort(406, f"none of the accepted types can carry a {form} result; offered: {', '.join(sorted(by_media))}")
     return by_media[best]
 
 
@@ -138,17 +111,14 @@ def endpoint():
     if query is None:
         if request.method == "GET" and "text/html" in request.accept_mimetypes.values():
             return render_template("sparql/form.html")
-        _fail(400, "no query: send query=… (GET or form POST) or a body of type application/sparql-query")
+        abort(400, "no query: send query=… (GET or form POST) or a body of type application/sparql-query")
     override = request.args.get("format")
+    path = readable_store_path()
     started = time.perf_counter()
-    try:
-        # the format is chosen once the query is parsed (its form decides what can carry the result)
-        outcome = run_query(store().path, query, fmt=lambda form: _negotiate(form, override),
-                            default_graphs=default_graphs, named_graphs=named_graphs,
-                            max_rows=current_app.config["MAX_ROWS"], base_iri=request.base_url, **query_limits())
-    except QueryError as exc:
-        status, headers = status_of(exc)
-        _fail(status, str(exc), headers)
+    # the format is chosen once the query is parsed (its form decides what can carry the result)
+    outcome = run_query(path, query, fmt=lambda form: _negotiate(form, override),
+                        default_graphs=default_graphs, named_graphs=named_graphs,
+                        max_rows=current_app.config["MAX_ROWS"], base_iri=request.base_url, **query_limits())
     response = Response(outcome.body, mimetype=outcome.media_type)
     if outcome.media_type.startswith("text/"):
         response.mimetype_params["charset"] = "utf-8"

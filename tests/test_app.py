@@ -207,9 +207,11 @@ def test_unknown_nodes_are_404(client, path):
     assert client.get(path).status_code == 404
 
 
-def test_explorer_starts_from_a_node_with_capped_neighbours(client):
+def test_explorer_starts_from_the_first_document_by_title_with_capped_neighbours(client):
+    documents = client.get("/index.json").get_json()["documents"]
+    first = min(documents, key=lambda d: (d["title"] or d["sourceFile"]).lower())
     data = client.get("/explore.json").get_json()
-    assert data["center"].endswith("oracle-esophageal-cancer-bone-metastases")
+    assert data["center"] == first["document"]
     assert len(data["nodes"]) == 1 + 25 and data["truncated"] is True and data["neighbours"] > 25
     assert {e["arrows"] for e in data["edges"]} == {"to"}
     html = client.get("/explore").get_data(as_text=True)
@@ -230,14 +232,14 @@ def test_explorer_expands_a_node_by_graph_and_type_and_enforces_the_total_cap(cl
 
 def test_pathways_for_a_situation(client):
     esophageal = "https://w3id.org/guidegraph/vocabulary#EsophagealCancer"
-    data = client.get("/pathways.json", query_string={"PerformanceStatus": "1", "cancer": esophageal}).get_json()
+    data = client.get("/pathways.json", query_string={"PerformanceStatus": "1", "condition": esophageal}).get_json()
     (good,) = data["pathways"]
     assert good["label"] == "Good performance status (ECOG 0-2)" and [c["met"] for c in good["conditions"]] == [True]
     assert [s["number"] for s in good["steps"]] == [1, 2, 3, 4]
     assert good["steps"][1]["text"] == "Add zoledronic acid 4 mg IV every 3-4 weeks"
     labels = {n["label"] for n in good["drawing"]["nodes"]}
     assert "zoledronic acid" in labels and "Good performance status (ECOG 0-2)" in labels
-    poor = client.get("/pathways.json", query_string={"PerformanceStatus": "3", "cancer": esophageal}).get_json()
+    poor = client.get("/pathways.json", query_string={"PerformanceStatus": "3", "condition": esophageal}).get_json()
     assert [p["label"] for p in poor["pathways"]] == ["Poor performance status (ECOG 3-4)"]
     her2 = client.get("/pathways.json", query_string={"status": "https://w3id.org/guidegraph/vocabulary#HER2PositiveBreastCancer"}).get_json()
     assert her2["pathways"][0]["label"] == "HER2-Positive Disease"

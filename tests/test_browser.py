@@ -80,6 +80,19 @@ def test_each_page_opens_and_is_screenshotted(page, name, path, expect):
     shot(page, name)
 
 
+def test_the_header_links_open_each_page_and_the_footer_link_its_json_twin(page):
+    page.goto("/")
+    for name in ("Pathways", "Compare", "Explore", "Checks", "SPARQL", "Overview"):
+        page.click(f"header nav a:has-text('{name}')")
+        page.wait_for_load_state()
+        assert not page.url.split("?")[0].endswith(".json"), page.url
+        assert page.locator("main h1").count() == 1, page.url
+    page.click("footer a:has-text('This page as JSON')")
+    page.wait_for_load_state()
+    assert page.url.endswith("/index.json")
+    assert '"totals"' in page.content()
+
+
 def test_follow_a_document_to_a_statement_and_to_a_reference(page):
     page.goto("/")
     page.click("text=What is the treatment approach for breast cancer with bone metastasis?")
@@ -108,7 +121,7 @@ def test_expand_a_node_in_the_graph_explorer(page):
 def test_pick_a_pathway(page):
     page.goto("/pathways")
     page.fill("input[name=PerformanceStatus]", "3")
-    page.select_option("select[name=cancer]", "https://w3id.org/guidegraph/vocabulary#EsophagealCancer")
+    page.select_option("select[name=condition]", "https://w3id.org/guidegraph/vocabulary#EsophagealCancer")
     page.click("form.situation button")
     page.wait_for_selector(".pathway-graph canvas")
     headings = page.locator("section.pathway h2").all_inner_texts()

@@ -1,9 +1,10 @@
-// The graph explorer: draws the network of #network-data and expands nodes from /explore/expand.json.
+// The graph explorer: draws the network of #network-data and expands nodes from the URL in #network's data-expand.
 (function () {
   const data = JSON.parse(document.getElementById("network-data").textContent);
   const nodes = new vis.DataSet(data.nodes);
   const edges = new vis.DataSet(data.edges.map((e, i) => Object.assign({id: "e" + i}, e)));
-  const network = new vis.Network(document.getElementById("network"), {nodes, edges}, {
+  const canvas = document.getElementById("network");
+  const network = new vis.Network(canvas, {nodes, edges}, {
     physics: {stabilization: {iterations: 200}, barnesHut: {springLength: 220, gravitationalConstant: -6000}},
     edges: {font: {size: 9, color: "#5b6675"}, smooth: false},
     nodes: {font: {size: 11, color: "#1d2430"}, widthConstraint: {maximum: 200}},
@@ -23,7 +24,7 @@
     selected.appendChild(a);
   });
   async function expand(id) {
-    const url = "/explore/expand.json?node=" + encodeURIComponent(id) + "&have=" + nodes.length + (filters ? "&" + filters : "");
+    const url = canvas.dataset.expand + "?node=" + encodeURIComponent(id) + "&have=" + nodes.length + (filters ? "&" + filters : "");
     const reply = await (await fetch(url)).json();
     if (!reply.nodes) { message.textContent = reply.message || "this node cannot be expanded"; return; }
     reply.nodes.forEach(n => { if (!nodes.get(n.id)) nodes.add(n); });

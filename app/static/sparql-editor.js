@@ -1,5 +1,5 @@
 // A small SPARQL editor for the console: highlighting over a textarea, and completion of
-// prefixes and prefixed terms from the graph's own vocabulary (/query/terms.json, offline).
+// prefixes and prefixed terms from the graph's own vocabulary (the textarea's data-terms URL, offline).
 (function () {
   const area = document.querySelector("textarea.query");
   if (!area || area.closest(".editor")) return;
@@ -37,7 +37,7 @@
   let terms = null;
   async function vocabulary() {
     if (!terms) {
-      const reply = await (await fetch("/query/terms.json")).json();
+      const reply = await (await fetch(area.dataset.terms)).json();
       terms = Object.keys(reply.prefixes).map((p) => p + ":").concat(reply.terms);
     }
     return terms;

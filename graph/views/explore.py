@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from guidegraph.views.pages import local, page_path, parse_iri, select
+from guidegraph.namespaces import local_name
+from guidegraph.views.pages import parse_iri, select
 
 GRAPH_GROUPS = {
     "asserted": ("https://w3id.org/guidegraph/id/graph/document/", "https://w3id.org/guidegraph/id/graph/vocabulary"),
@@ -72,6 +73,19 @@ SELECT ?n WHERE {
 } ORDER BY ?rank ?n LIMIT 1"""
 
 
+# the first document by title (by file name when it has none): where the explorer starts by default
+DEFAULT_START_QUERY = """
+SELECT ?doc WHERE {
+  ?doc a gg:GuidelineDocument ; gg:sourceFile ?file . OPTIONAL { ?doc dcterms:title ?title }
+} ORDER BY LCASE(STR(COALESCE(?title, ?file))) ?doc LIMIT 1"""
+
+
+def default_start(store) -> str | None:
+    """Return the node the explorer starts from when asked for none: the store's first document by title."""
+    found = select(store, DEFAULT_START_QUERY)
+    return found[0]["doc"] if found else None
+
+
 def start_node(store, words: str) -> str | None:
     """Find where to start exploring from some words: a concept by its label, else a statement that says them."""
     from rdflib import Literal
@@ -81,7 +95,7 @@ def start_node(store, words: str) -> str | None:
 
 
 def describe(store, iris: list[str]) -> dict[str, dict]:
-    """Return the kind, label and page of each node."""
+    """Return the kind and label of each node."""
     out: dict[str, dict] = {}
     for chunk in range(0, len(iris), 200):
         part = iris[chunk:chunk + 200]
@@ -90,11 +104,11 @@ def describe(store, iris: list[str]) -> dict[str, dict]:
         for r in select(store, LABELS_QUERY % values):
             kinds = [KINDS.get(str(r.get("type")), None)]
             kind = next((k for k in kinds if k), "node")
-            label = str(r.get("label") or local(r["n"]))
+            label = str(r.get("label") or local_name(r["n"]))
             out[r["n"]] = {"id": r["n"], "kind": kind, "label": label if len(label) <= 60 else label[:57] + "…",
-                           "title": label, "path": page_path(r["n"])}
+                           "title": label}
     for i in iris:
-        out.setdefault(i, {"id": i, "kind": "node", "label": local(i), "title": i, "path": page_path(i)})
+        out.setdefault(i, {"id": i, "kind": "node", "label": local_name(i), "title": i})
     return out
 
 
@@ -127,6 +141,6 @@ def neighbours(store, iri: str, graphs: tuple[str, ...] = ("asserted",), kinds: 
         key = (src, dst, r["p"])
         if key not in seen:
             seen.add(key)
-            result.edges.append({"from": src, "to": dst, "label": local(r["p"]), "title": r["p"],
-                                 "graph": local(r["g"])})
+            result.edges.append({"from": src, "to": dst, "label": local_name(r["p"]), "title": r["p"],
+                                 "graph": local_name(r["g"])})
     return result

@@ -1,7 +1,8 @@
 """What each page of the web UI shows, as plain data read from the store with SPARQL.
 
 The web layer renders these dictionaries as HTML or returns them as the pages' JSON twins.
-Each function also returns the SPARQL it ran, so the UI can show how a panel was made.
+Each function also returns the SPARQL it ran, so the UI can show how a panel was made. Views
+name nodes by their IRIs; which page shows a node is the web layer's business (its URL builder).
 """
 from __future__ import annotations
 
@@ -10,18 +11,20 @@ import urllib.parse
 from rdflib import URIRef
 
 from guidegraph.errors import GuidegraphError
-from guidegraph.namespaces import GGV, ID, document_iri
+from guidegraph.namespaces import GGV, document_iri, local_name
 from guidegraph.query.sparql import bind
-
-GG_NS = "https://w3id.org/guidegraph/ontology#"
 
 
 class NotFound(GuidegraphError):
     """No such document, statement or concept in the store."""
 
+    http_status = 404
+
 
 class BadInput(GuidegraphError):
     """A page was asked for with a value that cannot name anything: a malformed IRI, name or number."""
+
+    http_status = 400
 
 
 MAX_IRI_LENGTH = 2048
@@ -68,26 +71,52 @@ def select(store, query: str, **bindings) -> list[dict]:
     return out
 
 
-def local(iri: str) -> str:
-    """Return the part of an IRI after its namespace ("ggv:ZoledronicAcid" → "ZoledronicAcid")."""
-    return str(iri).rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+OVERVIEW_DOCUMENTS_QUERY = """
+SELECT ?document ?title ?publisher ?kind ?file (MAX(?date) AS ?latest) WHERE {
+  ?document a gg:GuidelineDocument ; gg:sourceFile ?file .
+  OPTIONAL { ?document dcterms:title ?title }
+  OPTIONAL { ?document dcterms:publisher ?publisher }
+  OPTIONAL { ?document gg:documentKind ?kind }
+  OPTIONAL { ?document gg:statedDate/rdf:value ?date }
+} GROUP BY ?document ?title ?publisher ?kind ?file ORDER BY DESC(?latest)"""
+SEVERITY_QUERY = """
+SELECT ?severity (COUNT(?f) AS ?n) WHERE {
+  GRAPH <https://w3id.org/guidegraph/id/graph/findings> { ?f a gg:Finding ; gg:severity ?severity }
+} GROUP BY ?severity"""
+# what the corpus is about: the topic most of its documents share
+TOPIC_QUERY = """
+SELECT ?topic ?label (COUNT(DISTINCT ?doc) AS ?n) WHERE {
+  ?doc a gg:GuidelineDocument ; gg:topic ?topic . ?topic skos:prefLabel ?label .
+} GROUP BY ?topic ?label ORDER BY DESC(?n) ?label LIMIT 1"""
+# words worth searching for: the intervention that most statements are about
+SEARCH_EXAMPLE_QUERY = """
+SELECT ?label (COUNT(DISTINCT ?st) AS ?n) WHERE { ?st gg:aboutIntervention ?c . ?c skos:prefLabel ?label }
+GROUP BY ?label ORDER BY DESC(?n) ?label LIMIT 1"""
 
 
-def page_path(iri: str) -> str | None:
-    """Return the UI path of a node, or None when it has no page."""
-    iri = str(iri)
-    base = str(ID) + "document/"
-    if iri.startswith(base):
-        rest = iri[len(base):].split("/")
-        if len(rest) == 1:
-            return f"/document/{rest[0]}"
-        if len(rest) >= 3 and rest[1] == "statement":
-            return f"/document/{rest[0]}/statement/{rest[2]}"
-        if len(rest) >= 3 and rest[1] in ("reference", "marker", "section", "mention", "dose", "criterion"):
-            return f"/document/{rest[0]}#{rest[1]}-{rest[2]}"
-    if iri.startswith(str(GGV)):
-        return f"/concept/{local(iri)}"
-    return None
+def overview_view(store) -> dict:
+    """Return what the overview shows: documents, figures, findings by severity, and what the corpus is about."""
+    from guidegraph.checks.sparql import SEVERITIES
+    from guidegraph.store import store_stats
+
+    stats = store_stats(store)
+    by_doc = {d["document"]: d for d in stats["documents"]}
+    ds = store.dataset()
+    documents = []
+    for r in ds.query(OVERVIEW_DOCUMENTS_QUERY):
+        figures = by_doc.get(str(r.document), {})
+        documents.append({"document": str(r.document), "title": str(r.title) if r.title else None,
+                          "publisher": str(r.publisher) if r.publisher else None,
+                          "kind": str(r.kind) if r.kind else None, "sourceFile": str(r.file),
+                          "latestDate": str(r.latest) if r.latest else None,
+                          **{k: figures.get(k, 0) for k in ("statements", "markers", "dangling", "references")}})
+    counts = {str(r.severity): int(r.n) for r in ds.query(SEVERITY_QUERY)}
+    topic = select(store, TOPIC_QUERY)
+    example = select(store, SEARCH_EXAMPLE_QUERY)
+    return {"store": stats["store"], "generation": stats["generation"], "totals": stats["totals"],
+            "documents": documents, "findings": {sev: counts.get(sev, 0) for sev in SEVERITIES},
+            "topic": {"concept": topic[0]["topic"], "label": topic[0]["label"]} if topic else None,
+            "searchExample": example[0]["label"] if example else None}
 
 
 DOCUMENT_QUERY = """
@@ -129,7 +158,7 @@ def document_view(store, slug: str) -> dict:
         notes.setdefault(f["node"], []).append({k: f[k] for k in ("finding", "check", "severity", "message")})
     for s in spans:
         s["findings"] = notes.get(s["node"], [])
-        s["modality"] = local(s["modality"]) if s.get("modality") else None
+        s["modality"] = local_name(s["modality"]) if s.get("modality") else None
         s["dangling"] = s["kind"] == "marker" and not s.get("reference")
     spans.sort(key=lambda s: (s["start"], -s["end"]))
     return {"document": str(doc), "slug": slug, "title": info.get("title"), "publisher": info.get("publisher"),
@@ -197,15 +226,14 @@ def statement_view(store, slug: str, start: int, context: int = 160) -> dict:
     for r in select(store, RELATED_QUERY, st=st):
         item = related.setdefault(r["finding"], {k: r[k] for k in ("finding", "check", "severity", "message")} | {"others": []})
         if r.get("other") and r.get("otherText"):
-            item["others"].append({"statement": r["other"], "text": r["otherText"], "sourceFile": r["otherFile"],
-                                   "path": page_path(r["other"])})
+            item["others"].append({"statement": r["other"], "text": r["otherText"], "sourceFile": r["otherFile"]})
     return {
         "statement": str(st), "slug": slug, "document": row["doc"], "sourceFile": row["file"],
         "title": row.get("title"),
         "text": row["text"], "start": s, "end": e, "quote": raw[s:e],
         "before": raw[max(0, s - context):s], "after": raw[e:e + context],
-        "modality": local(row["modality"]), "type": local(row["type"]) if row.get("type") else None,
-        "section": row.get("heading"), "documentPath": f"/document/{slug}",
+        "modality": local_name(row["modality"]), "type": local_name(row["type"]) if row.get("type") else None,
+        "section": row.get("heading"),
         "markers": [m | {"dangling": m.get("reference") is None} for m in select(store, MARKERS_QUERY, st=st)],
         "concepts": select(store, CONCEPTS_QUERY, st=st),
         "doses": select(store, DOSES_QUERY, st=st),
@@ -241,16 +269,16 @@ def concept_view(store, name: str) -> dict:
     by_doc: dict[str, dict] = {}
     for r in select(store, ABOUT_QUERY, concept=concept):
         entry = by_doc.setdefault(r["file"], {})
-        item = entry.setdefault(r["st"], {"statement": r["st"], "text": r["text"], "modality": local(r["modality"]),
-                                          "path": page_path(r["st"]), "words": []})
+        item = entry.setdefault(r["st"], {"statement": r["st"], "text": r["text"], "modality": local_name(r["modality"]),
+                                          "words": []})
         if r["words"] not in item["words"]:
             item["words"].append(r["words"])
     related = select(store, BROADER_QUERY, concept=concept)
     return {
         "concept": str(concept), "name": name, "label": info["label"], "definition": info.get("definition"),
         "altLabels": sorted(a for a in (info.get("alts") or "").split("|") if a),
-        "broader": [r | {"path": page_path(r["other"])} for r in related if r["direction"] == "broader"],
-        "narrower": [r | {"path": page_path(r["other"])} for r in related if r["direction"] == "narrower"],
+        "broader": [r for r in related if r["direction"] == "broader"],
+        "narrower": [r for r in related if r["direction"] == "narrower"],
         "statements": {file: list(items.values()) for file, items in sorted(by_doc.items())},
         "sparql": [CONCEPT_QUERY.strip(), BROADER_QUERY, ABOUT_QUERY.strip()],
     }
@@ -283,19 +311,19 @@ def compare_view(store) -> dict:
         details.setdefault(r["st"], {"dose": set(), "population": set()})[r["what"]].add(r["value"])
     involved: dict[str, list[dict]] = {}
     for r in select(store, COMPARE_FINDINGS_QUERY):
-        involved.setdefault(r["st"], []).append({"finding": r["finding"], "type": local(r["type"]), "message": r["message"],
+        involved.setdefault(r["st"], []).append({"finding": r["finding"], "type": local_name(r["type"]), "message": r["message"],
                                                  "about": r.get("about")})
     rows: dict[str, dict] = {}
     files: set[str] = set()
     for r in select(store, COMPARE_QUERY):
         files.add(r["file"])
         row = rows.setdefault(r["i"], {"intervention": r["i"], "label": r["label"], "group": r["parentLabel"],
-                                       "path": page_path(r["i"]), "cells": {}, "status": None, "notes": []})
+                                       "cells": {}, "status": None, "notes": []})
         cell = row["cells"].setdefault(r["file"], [])
         if any(s["statement"] == r["st"] for s in cell):
             continue
         extra = details.get(r["st"], {"dose": set(), "population": set()})
-        cell.append({"statement": r["st"], "text": r["text"], "modality": local(r["modality"]), "path": page_path(r["st"]),
+        cell.append({"statement": r["st"], "text": r["text"], "modality": local_name(r["modality"]),
                      "doses": sorted(extra["dose"]), "population": sorted(extra["population"])})
     for row in rows.values():
         statements = {s["statement"] for cell in row["cells"].values() for s in cell}
@@ -339,7 +367,7 @@ def search_view(store, words: str) -> dict:
     statements = select(store, SEARCH_STATEMENTS_QUERY, words=term)
     concepts = select(store, SEARCH_CONCEPTS_QUERY, words=term)
     return {"words": words,
-            "concepts": [{"concept": c["c"], "label": c["label"], "path": page_path(c["c"])} for c in concepts],
+            "concepts": [{"concept": c["c"], "label": c["label"]} for c in concepts],
             "statements": [{"statement": s["st"], "text": s["text"], "sourceFile": s["file"],
-                            "modality": local(s["modality"]), "path": page_path(s["st"])} for s in statements],
+                            "modality": local_name(s["modality"])} for s in statements],
             "truncated": len(statements) == 100}

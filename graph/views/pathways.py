@@ -2,8 +2,10 @@
 
 ``pathways_for`` reads every ``gg:Pathway`` with its conditions and steps from the store and
 keeps those whose conditions the situation meets (a condition the situation says nothing
-about is shown as unknown, not failed). ``pathway_graph`` lays a pathway out as a networkx
-DiGraph: the situation, the ordered steps, and the interventions each step names.
+about is shown as unknown, not failed). Which criteria are numbers, and on what scale, is read
+from the vocabulary (``gg:criterionKind gg:NumericCriterion``, ``gg:scaleMin``, ``gg:scaleMax``,
+``gg:scaleUnit``). ``pathway_graph`` lays a pathway out as a networkx DiGraph: the situation,
+the ordered steps, and the interventions each step names.
 ``concept_path`` finds how two concepts connect through the statements that mention them
 (and the list items that introduce them).
 """
@@ -11,8 +13,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from guidegraph.namespaces import GGV
-from guidegraph.views.pages import local, page_path, select
+from guidegraph.namespaces import GGV, local_name
+from guidegraph.views.pages import select
 
 PATHWAYS_QUERY = """
 SELECT ?pathway ?label ?doc ?file ?kind ?step ?n ?st ?text ?modality WHERE {
@@ -31,12 +33,27 @@ TOPICS_QUERY = "SELECT ?doc ?topic WHERE { ?doc gg:topic ?topic }"
 STEP_INTERVENTIONS_QUERY = """
 SELECT ?st ?i ?label WHERE { ?step a gg:PathwayStep ; gg:statement ?st . ?st gg:aboutIntervention ?i . ?i skos:prefLabel ?label }"""
 ANCESTORS_QUERY = "SELECT ?c ?a WHERE { ?c skos:broader+ ?a }"
+NUMERIC_CRITERIA_QUERY = """
+SELECT ?criterion ?label ?min ?max ?unit WHERE {
+  ?criterion gg:criterionKind gg:NumericCriterion ; skos:prefLabel ?label .
+  OPTIONAL { ?criterion gg:scaleMin ?min } OPTIONAL { ?criterion gg:scaleMax ?max }
+  OPTIONAL { ?criterion gg:scaleUnit ?unit }
+} ORDER BY LCASE(STR(?label)) ?criterion"""
 
-# the numeric criteria a situation can give, by the vocabulary concept they are about
-NUMERIC = {"PerformanceStatus": "ECOG performance status", "SINS": "SINS score", "MirelsScore": "Mirels' score",
-           "CreatinineClearance": "creatinine clearance (mL/min)"}
-# the values each scale can take (None: no bound): ECOG 0-5, SINS 0-18, Mirels 4-12, clearance not negative
-RANGES = {"PerformanceStatus": (0, 5), "SINS": (0, 18), "MirelsScore": (4, 12), "CreatinineClearance": (0, None)}
+
+def numeric_criteria(store) -> dict[str, dict]:
+    """Return the criteria a situation gives as numbers, by name: each with its IRI, label, scale bounds and unit.
+
+    The name is the concept's local name (``PerformanceStatus``); a bound or unit the vocabulary
+    does not give is None.
+    """
+    out: dict[str, dict] = {}
+    for r in select(store, NUMERIC_CRITERIA_QUERY):
+        out.setdefault(local_name(r["criterion"]), {
+            "criterion": r["criterion"], "label": r["label"], "unit": r.get("unit"),
+            "min": None if r.get("min") is None else float(r["min"]),
+            "max": None if r.get("max") is None else float(r["max"])})
+    return out
 
 
 def _ancestors(store) -> dict[str, set[str]]:
@@ -53,7 +70,7 @@ def pathways(store) -> list[dict]:
         p = found.setdefault(r["pathway"], {"pathway": r["pathway"], "label": r["label"], "document": r["doc"],
                                             "sourceFile": r["file"], "kind": r["kind"], "steps": [], "conditions": []})
         p["steps"].append({"number": int(r["n"]), "statement": r["st"], "text": r["text"],
-                           "modality": local(r["modality"]), "path": page_path(r["st"])})
+                           "modality": local_name(r["modality"])})
     for r in select(store, CONDITIONS_QUERY):
         if r["pathway"] in found:
             found[r["pathway"]]["conditions"].append({k: r.get(k) for k in ("criterion", "comparator", "min", "max", "asWritten")})
@@ -65,10 +82,16 @@ def pathways(store) -> list[dict]:
     return list(found.values())
 
 
-def _meets(condition: dict, situation: dict, ancestors: dict[str, set[str]]) -> bool | None:
+def _related(a: str, b: str, ancestors: dict[str, set[str]]) -> bool:
+    """Tell whether two concepts are the same, or one is narrower than the other."""
+    return a == b or b in ancestors.get(a, ()) or a in ancestors.get(b, ())
+
+
+def _meets(condition: dict, situation: dict, ancestors: dict[str, set[str]], numeric: dict[str, dict]) -> bool | None:
     """True, False, or None when the situation says nothing about the condition."""
-    name = local(condition["criterion"])
-    owner = next((n for n in NUMERIC if name == n or str(GGV) + n in ancestors.get(condition["criterion"], ())), None)
+    criterion = condition["criterion"]
+    owner = next((name for name, c in numeric.items()
+                  if criterion == c["criterion"] or c["criterion"] in ancestors.get(criterion, ())), None)
     if owner is not None:
         value = situation.get(owner)
         if value is None:
@@ -88,16 +111,20 @@ def _meets(condition: dict, situation: dict, ancestors: dict[str, set[str]]) -> 
 
 
 def pathways_for(store, situation: dict) -> list[dict]:
-    """Return the pathways that fit a situation, each condition marked met, unmet or unknown."""
+    """Return the pathways that fit a situation, each condition marked met, unmet or unknown.
+
+    ``situation`` holds ``condition`` (a concept IRI: a pathway is left out when its document is
+    about other conditions only), ``status`` (categorical criteria, IRIs) and numbers by the
+    names of ``numeric_criteria``.
+    """
     ancestors = _ancestors(store)
-    cancer = situation.get("cancer")
+    numeric = numeric_criteria(store)
+    condition = situation.get("condition")
     out = []
     for p in pathways(store):
-        cancers = [t for t in p["topics"] if str(GGV) + "Cancer" in ancestors.get(t, ()) or t == str(GGV) + "Cancer"]
-        if cancer and cancers and not any(t == cancer or cancer in ancestors.get(t, ()) or t in ancestors.get(cancer, ())
-                                          for t in cancers):
+        if condition and p["topics"] and not any(_related(t, condition, ancestors) for t in p["topics"]):
             continue
-        states = [_meets(c, situation, ancestors) for c in p["conditions"]]
+        states = [_meets(c, situation, ancestors, numeric) for c in p["conditions"]]
         if any(s is False for s in states):
             continue
         p = dict(p, conditions=[dict(c, met=s) for c, s in zip(p["conditions"], states)])
@@ -114,14 +141,14 @@ def pathway_graph(store, pathway: dict) -> nx.DiGraph:
         interventions.setdefault(r["st"], []).append((r["i"], r["label"]))
     g = nx.DiGraph()
     situation = pathway["pathway"] + "#situation"
-    g.add_node(situation, label=pathway["label"], kind="situation", level=0, path=None)
+    g.add_node(situation, label=pathway["label"], kind="situation", level=0)
     previous = situation
     for step in sorted(pathway["steps"], key=lambda s: s["number"]):
         node = step["statement"]
-        g.add_node(node, label=f"{step['number']}. {step['text']}", kind="step", level=step["number"], path=step["path"])
+        g.add_node(node, label=f"{step['number']}. {step['text']}", kind="step", level=step["number"])
         g.add_edge(previous, node, label="then" if previous != situation else "start")
         for iri, label in interventions.get(node, []):
-            g.add_node(iri, label=label, kind="intervention", level=step["number"], path=page_path(iri))
+            g.add_node(iri, label=label, kind="intervention", level=step["number"])
             g.add_edge(node, iri, label="gives")
         previous = node
     return g
@@ -134,8 +161,10 @@ SELECT ?st ?c ?parent WHERE {
 }"""
 
 
-def concept_path(store, start: str, goal: str) -> list[dict]:
-    """Return the shortest chain concept – statement(s) – concept linking two concepts, or []."""
+def concept_path(store, start: str | None, goal: str | None) -> list[dict]:
+    """Return the shortest chain concept – statement(s) – concept linking two concepts (by name), or []."""
+    if not start or not goal:
+        return []
     g = nx.Graph()
     for r in select(store, CONCEPT_LINKS_QUERY):
         g.add_edge(r["c"], r["st"])
@@ -151,24 +180,33 @@ def concept_path(store, start: str, goal: str) -> list[dict]:
     texts = {r["st"]: r["text"] for r in select(store, "SELECT ?st ?text WHERE { ?st a gg:Statement ; gg:text ?text }")}
     labels = {r["c"]: r["label"] for r in select(store, "SELECT ?c ?label WHERE { ?c a skos:Concept ; skos:prefLabel ?label }")}
     return [{"node": n, "kind": "statement" if n in texts else "concept",
-             "label": texts.get(n) or labels.get(n) or local(n), "path": page_path(n)} for n in chain]
+             "label": texts.get(n) or labels.get(n) or local_name(n)} for n in chain]
 
 
 def concept_choices(store) -> list[tuple[str, str]]:
     """Return (name, label) of every concept some statement mentions, for the path form."""
     rows = select(store, "SELECT DISTINCT ?c ?label WHERE { ?m a gg:Mention ; gg:concept ?c . ?c skos:prefLabel ?label } ORDER BY ?label")
-    return [(local(r["c"]), r["label"]) for r in rows]
+    return [(local_name(r["c"]), r["label"]) for r in rows]
 
 
-def cancer_choices(store) -> list[tuple[str, str]]:
-    """Return the cancers the vocabulary knows, for the situation form."""
-    rows = select(store, "SELECT ?c ?label WHERE { ?c skos:broader* ggv:Cancer ; skos:prefLabel ?label } ORDER BY ?label")
-    return [(r["c"], r["label"]) for r in rows]
+CONDITION_CHOICES_QUERY = """
+SELECT DISTINCT ?c ?label WHERE {
+  ?p a gg:Pathway ; dcterms:isPartOf/gg:topic ?topic . ?topic skos:broader* ?c . ?c skos:prefLabel ?label .
+  MINUS { ?c skos:topConceptOf ?scheme }
+} ORDER BY LCASE(STR(?label)) ?c"""
+STATUS_CHOICES_QUERY = """
+SELECT DISTINCT ?c ?label WHERE {
+  ?p a gg:Pathway ; gg:condition/gg:criterion ?c . ?c skos:prefLabel ?label .
+  MINUS { ?c gg:criterionKind gg:NumericCriterion }
+} ORDER BY LCASE(STR(?label)) ?c"""
+
+
+def condition_choices(store) -> list[tuple[str, str]]:
+    """Return the conditions that documents with pathways are about, and the broader ones, for the situation form."""
+    return [(r["c"], r["label"]) for r in select(store, CONDITION_CHOICES_QUERY)]
 
 
 def status_choices(store) -> list[tuple[str, str]]:
-    """Return the categorical criteria that pathways use (subtypes, receptor and menopausal status)."""
-    rows = select(store, "SELECT DISTINCT ?c ?label WHERE { ?p a gg:Pathway ; gg:condition/gg:criterion ?c . "
-                         "?c skos:prefLabel ?label } ORDER BY ?label")
-    return [(r["c"], r["label"]) for r in rows if local(r["c"]) not in NUMERIC]
+    """Return the criteria that pathways use and that are not numbers (subtypes, receptor and menopausal status)."""
+    return [(r["c"], r["label"]) for r in select(store, STATUS_CHOICES_QUERY)]
 

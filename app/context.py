@@ -1,0 +1,59 @@
+"""What every blueprint needs from the request it answers: the store, the URL builder, the format asked for.
+
+Blueprints import these from here, never from the package, so that ``create_app`` can import
+the blueprints without an import circle.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import current_app, request
+
+from guidegraph.query.sparql import Admission
+from guidegraph.store.embedded import Store
+
+from .urls import Urls
+
+# the media types of a JSON answer: a page's twin, or the SPARQL endpoint's JSON results
+JSON_TYPES = ("application/json", "application/sparql-results+json", "application/ld+json")
+
+
+def store() -> Store:
+    """Return the store the running app reads."""
+    return current_app.extensions["guidegraph_store"]
+
+
+def readable_store_path() -> Path:
+    """Return the store's path for a query process, raising StoreError here when there is nothing to read.
+
+    A query runs in a child process, whose errors come back as query errors; opening the store
+    first keeps a missing store what it is (503, with the fix) rather than a bad query.
+    """
+    current = store()
+    current.oxigraph()
+    return current.path
+
+
+def urls() -> Urls:
+    """Return the app's URL builder."""
+    return current_app.extensions["guidegraph_urls"]
+
+
+def wants_json() -> bool:
+    """Tell whether the client asked for JSON: a page's twin (``.json``, ``format=json``) or by its Accept header."""
+    if request.path.endswith(".json") or request.args.get("format") == "json":
+        return True
+    accept = request.accept_mimetypes
+    best = accept.best_match(["text/html", *JSON_TYPES])
+    return best in JSON_TYPES and accept[best] > accept["text/html"]
+
+
+def query_limits() -> dict:
+    """Return the keyword arguments that bound every query the app runs (time, memory, slots)."""
+    config = current_app.config
+    admission = current_app.extensions.get("guidegraph_admission")
+    if admission is None:
+        admission = current_app.extensions.setdefault("guidegraph_admission", Admission(
+            config.get("QUERY_SLOTS", 2), config.get("QUERY_QUEUE", 16), config.get("QUERY_QUEUE_WAIT", 10.0)))
+    return {"timeout": config["QUERY_TIMEOUT"], "memory": int(config.get("QUERY_MEMORY_MB", 2048) * 2**20),
+            "admission": admission}
