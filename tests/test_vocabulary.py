@@ -26,7 +26,8 @@ def test_the_vocabulary_covers_what_the_documents_talk_about():
     for needed in ("zoledronic acid", "denosumab", "radium-223", "strontium-89", "samarium-153", "trastuzumab",
                    "external beam radiation therapy", "stereotactic body radiation therapy", "kyphoplasty",
                    "osteonecrosis of the jaw", "spinal instability neoplastic score", "mirels' score",
-                   "skeletal-related event", "esophageal squamous cell carcinoma", "castration-resistant prostate cancer"):
+                   "skeletal-related event", "esophageal squamous cell carcinoma",
+                   "castration-resistant prostate cancer"):
         assert needed in labels
     assert len(CONCEPTS) >= 140
 

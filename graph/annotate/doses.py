@@ -18,14 +18,17 @@ _DAYS = {"day": 1, "week": 7, "month": 30, "year": 365}
 _WORD_INTERVAL = {"daily": 1, "weekly": 7, "monthly": 30, "yearly": 365, "annually": 365}
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "twelve": 12}
 
-_FREQ = re.compile(r"\bevery\s+(\d+|one|two|three|four|six|twelve)(?:\s*(?:-|–|to)\s*(\d+))?\s*(day|week|month|year)s?\b"
-                   r"|\b(daily|weekly|monthly|yearly|annually)\b", re.I)
+_FREQ = re.compile(r"\bevery\s+(\d+|one|two|three|four|six|twelve)(?:\s*(?:-|–|to)\s*(\d+))?"
+                   r"\s*(day|week|month|year)s?\b|\b(daily|weekly|monthly|yearly|annually)\b", re.I)
 _DOSE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*(mg/kg|mg/m2|mg|mcg|µg|g|kBq/kg|MBq)\b")
 _ROUTE = re.compile(r"\b(IV|intravenous(?:ly)?|subcutaneous(?:ly)?|SC|orally|oral|by mouth|intramuscular(?:ly)?)\b")
-_INFUSION = re.compile(r"\bover\s+(?:no less than|at least|a minimum of|not less than)?\s*(\d+)\s*(minutes|minute|min|hours|hour)\b", re.I)
+_INFUSION = re.compile(r"\bover\s+(?:no less than|at least|a minimum of|not less than)?\s*(\d+)\s*"
+                       r"(minutes|minute|min|hours|hour)\b", re.I)
 _GY = re.compile(r"(>|≥|<|≤)?\s*(\d+(?:\.\d+)?)(?:\s*(?:-|–|to)\s*(\d+(?:\.\d+)?))?\s*Gy\b")
-_FRACTIONS = re.compile(r"\b(\d+)\s*(?:or|to|-|–)\s*(\d+)\s*(?:large\s+|smaller\s+)?(doses|treatments|fractions)\b", re.I)
-_SINGLE = re.compile(r"\bsingle[- ](?:fraction|dose)\b|\bsingle\s+\d+(?:\.\d+)?\s*Gy\s+fraction\b|\bin a single fraction\b", re.I)
+_FRACTIONS = re.compile(r"\b(\d+)\s*(?:or|to|-|–)\s*(\d+)\s*(?:large\s+|smaller\s+)?(doses|treatments|fractions)\b",
+                        re.I)
+_SINGLE = re.compile(r"\bsingle[- ](?:fraction|dose)\b|\bsingle\s+\d+(?:\.\d+)?\s*Gy\s+fraction\b"
+                     r"|\bin a single fraction\b", re.I)
 
 
 @dataclass

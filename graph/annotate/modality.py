@@ -23,16 +23,26 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("recommend", re.compile(r"\b(do not|don['’]t)\s+(forget|miss|ignore)\b", _I)),
     ("require", re.compile(r"\bdo not proceed\b[^.]*\bwithout\b", _I)),
     ("recommend", re.compile(r"\bshould never be missed\b", _I)),
-    ("avoid", re.compile(r"\b(do not|don['’]t|should not|must not|never)\b|\bnot (be )?recommended\b|^(critical warning:\s*)?avoid\b|\bavoid (this|using|giving)\b", _I)),
+    ("avoid", re.compile(r"\b(do not|don['’]t|should not|must not|never)\b|\bnot (be )?recommended\b"
+                         r"|^(critical warning:\s*)?avoid\b|\bavoid (this|using|giving)\b", _I)),
     ("consider", re.compile(r"^consider\b", _I)),
-    ("recommend", re.compile(r"^(start|add|use|give|initiate|prescribe|obtain|discuss|encourage|coordinate|reserve|deliver|document|monitor|assess|infuse|administer|refer|continue|maintain|treat)\b", _I)),
-    ("require", re.compile(r"\b(must|mandatory|mandate|required|requires?|is essential|are essential|essential for|need to|needs to)\b", _I)),
-    ("prefer", re.compile(r"\b(preferred|prefer|strongly favou?red|is superior|are superior|superior to|first-line)\b", _I)),
-    ("consider", re.compile(r"\b(may|can|could|should)( also)?( be)?( strongly)? considered\b|\bmay be offered\b|\bis an option\b"
-                            r"|\breasonable to\b|\b(may|can) be (de-escalated|reduced|interrupted|repeated)\b|\bmay be administered\b", _I)),
-    ("recommend", re.compile(r"\b(should|recommended|recommend|is indicated|are indicated|indicated for|is the standard|is standard|standard approach|standard treatment|is the backbone|is the alternative|is the approach|is primary)\b", _I)),
+    ("recommend", re.compile(r"^(start|add|use|give|initiate|prescribe|obtain|discuss|encourage|coordinate|reserve"
+                             r"|deliver|document|monitor|assess|infuse|administer|refer|continue|maintain|treat)\b",
+                             _I)),
+    ("require", re.compile(r"\b(must|mandatory|mandate|required|requires?|is essential|are essential|essential for"
+                           r"|need to|needs to)\b", _I)),
+    ("prefer", re.compile(r"\b(preferred|prefer|strongly favou?red|is superior|are superior|superior to|first-line)\b",
+                          _I)),
+    ("consider", re.compile(r"\b(may|can|could|should)( also)?( be)?( strongly)? considered\b|\bmay be offered\b"
+                            r"|\bis an option\b|\breasonable to\b"
+                            r"|\b(may|can) be (de-escalated|reduced|interrupted|repeated)\b"
+                            r"|\bmay be administered\b", _I)),
+    ("recommend", re.compile(r"\b(should|recommended|recommend|is indicated|are indicated|indicated for|is the standard"
+                             r"|is standard|standard approach|standard treatment|is the backbone|is the alternative"
+                             r"|is the approach|is primary)\b", _I)),
     # an imperative after an opening clause: "If HER2-positive, add …", "For MSCC, deliver …"
-    ("recommend", re.compile(r"^(if|for|in|when|before|after)\b[^,:]*[,:]\s+(start|add|use|give|initiate|prescribe|obtain|deliver|refer|treat)\b", _I)),
+    ("recommend", re.compile(r"^(if|for|in|when|before|after)\b[^,:]*[,:]\s+"
+                             r"(start|add|use|give|initiate|prescribe|obtain|deliver|refer|treat)\b", _I)),
     ("recommend", re.compile(r"\bindications? for\b", _I)),
 ]
 

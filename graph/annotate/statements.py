@@ -17,8 +17,8 @@ from guidegraph.annotate.vocabulary import Vocabulary, tokens
 from guidegraph.model import Document
 
 _PRONOUN_START = re.compile(r"^(they|these|this|it|such|both)\b", re.I)
-_COMBINATION = re.compile(r"\b(combined with|in combination with|along with|together with|concurrent(ly)?|at the same time|"
-                          r"plus|with all)\b", re.I)
+_COMBINATION = re.compile(r"\b(combined with|in combination with|along with|together with|concurrent(ly)?"
+                          r"|at the same time|plus|with all)\b", re.I)
 _TIMING = re.compile(r"\bno ((?:[\w-]+)(?: or [\w-]+)*) (\d+|one|two|three|four|five|six|eight|twelve) "
                      r"(days?|weeks?|months?) before\b", re.I)
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "twelve": 12}
@@ -65,7 +65,8 @@ class Annotation:
     combinations: set[int] = field(default_factory=set)
     timing: list[TimingConstraint] = field(default_factory=list)
     reference_concepts: dict[int, list[URIRef]] = field(default_factory=dict)
-    poor_effect: dict[int, tuple[list[URIRef], list[URIRef]]] = field(default_factory=dict)  # (interventions, situations)
+    # (interventions, situations)
+    poor_effect: dict[int, tuple[list[URIRef], list[URIRef]]] = field(default_factory=dict)
     primary: dict[int, URIRef] = field(default_factory=dict)
 
 
