@@ -29,10 +29,9 @@ from guidegraph.model import Document
 from guidegraph.annotate.statements import annotate
 from guidegraph.namespaces import (GG, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, GRAPH_VALIDATION, GRAPH_VOCABULARY, ID,
                          SH, document_graph_iri, document_iri)
-from guidegraph.namespaces import statement_iri
 from guidegraph.ntriples import nquads
 from guidegraph.rdf.triples import annotation_triples, document_triples
-from guidegraph.reason import Fact, tbox
+from guidegraph.reason import Fact, document_facts, tbox
 from guidegraph.reason import reason as reason_about
 from guidegraph.checks.shapes import validate
 from guidegraph.annotate.vocabulary import load_vocabulary
@@ -139,7 +138,9 @@ def _ingest_one(args: tuple[Path, Path, dict, int, bool]) -> _Built:
         return _Built(failure=Failure(str(path), f"{path}: {exc}"))
     ann = annotate(doc, load_vocabulary())
     triples = list(dict.fromkeys([*document_triples(doc), *annotation_triples(doc, ann)]))
-    out = _Built(doc=doc, lines=list(nquads(triples, document_graph_iri(doc.slug))), facts=statement_facts(doc, ann))
+    lines = list(nquads(triples, document_graph_iri(doc.slug)))
+    # the facts reasoning works on are read back from the quads written, as `guidegraph reason` reads them
+    out = _Built(doc=doc, lines=lines, facts=document_facts("".join(lines)))
     out.annotation = {"mentions": len(ann.mentions), "schedules": sum(map(len, ann.schedules.values())),
                       "criteria": sum(map(len, ann.population.values())), "pathways": len(ann.pathways),
                       "recommendations": sum(1 for m in ann.modality.values() if m != "inform")}
@@ -169,29 +170,6 @@ def _report_with_source(report: Graph, doc: Document) -> Graph:
         out.add((s, p, o))
     out.add((node, GG.validatedGraph, document_graph_iri(doc.slug)))
     return out
-
-
-def statement_facts(doc: Document, ann) -> list[Fact]:
-    """Return the asserted statement facts that reasoning reads, with their evidence."""
-    facts = []
-    rec, claim = str(GG.Recommendation), str(GG.Claim)
-    mentions_by_statement: dict[int, list] = {}
-    for m in ann.mentions:
-        mentions_by_statement.setdefault(m.statement, []).append(m)
-    for i, st in enumerate(doc.statements):
-        s = str(statement_iri(doc, st))
-        mod = ann.modality.get(i, "inform")
-        facts.append(Fact(s, str(RDF.type), claim if mod == "inform" else rec, f"its modality is '{mod}'", s))
-        facts.append(Fact(s, str(GG.modality), str(GG[mod]), f"read from \"{st.text[:60]}\"", s))
-        about = set(ann.interventions.get(i, []))
-        for m in mentions_by_statement.get(i, []):
-            words = f'the words "{doc.raw[m.start:m.end]}" at {m.start}-{m.end} of {doc.source_file}'
-            source = f"{document_iri(doc.slug)}/mention/{m.start}"
-            facts.append(Fact(s, str(GG.mentions), str(m.concept), words, source))
-            if m.concept in about:
-                facts.append(Fact(s, str(GG.aboutIntervention), str(m.concept), words, source))
-                about.discard(m.concept)
-    return facts
 
 
 def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path | None = None,

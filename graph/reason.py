@@ -8,7 +8,9 @@ ontology and assigns a statement to ``D`` when it is asserted a ``Base`` and has
 ``p`` (or a sub-property) that the classified hierarchy places under ``C``: one pass over
 the statements. Each inferred triple is written to the inferred graph with a ``gg:Inference``
 that lists its premises in order: the asserted facts (with the words and offsets they were
-read from), the subclass chain, and the axiom.
+read from), the subclass chain, and the axiom. The facts come from the graph alone:
+``store_facts`` reads them from the document graphs, for a build (the quads it writes) and for
+``guidegraph reason`` (the store) alike, so both write the same inferred graph.
 """
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from guidegraph.errors import GuidegraphError
-from guidegraph.namespaces import GG, GRAPH_INFERRED, ID, curie
+from guidegraph.namespaces import GG, GRAPH_INFERRED, ID, PREFIXES, curie, local_name
 from guidegraph.paths import ontology_file
 
 # Above this many statement facts the data is not given to HermiT (the classification still is).
@@ -359,32 +361,54 @@ def reason(facts: list[Fact], tbox_graph: Graph | None = None) -> Reasoning:
     return Reasoning(cls, inferred, count, notes)
 
 
-# -- reasoning over a store ---------------------------------------------------------------------
+# -- the facts, read from the graph ------------------------------------------------------------
 _DOCUMENT_GRAPHS = 'FILTER(STRSTARTS(STR(?g), "https://w3id.org/guidegraph/id/graph/document/"))'
+# how much of a statement's text the premise about its modality quotes
+QUOTED_TEXT = 60
 
 
 def store_facts(store) -> list[Fact]:
-    """Read the asserted statement facts back from a store's document graphs."""
-    ds = store.dataset()
+    """Read the asserted statement facts, with the words and offsets behind each, from the document graphs.
+
+    The one producer of the facts reasoning works on: ``guidegraph reason`` reads them from the
+    whole store, a build from each document graph it writes (``document_facts``), so the two
+    cannot disagree. ``store`` is a guidegraph Store or a pyoxigraph Store.
+    """
+    db = store.oxigraph() if hasattr(store, "oxigraph") else store
+    rdf_type, modality, mentions, about = str(RDF.type), str(GG.modality), str(GG.mentions), str(GG.aboutIntervention)
     facts: list[Fact] = []
-    for r in ds.query("SELECT ?s ?type ?mod WHERE { GRAPH ?g { ?s a ?type ; gg:modality ?mod . "
-                      "FILTER(?type IN (gg:Recommendation, gg:Claim)) } " + _DOCUMENT_GRAPHS + " }"):
-        mod = str(r.mod).rsplit("#", 1)[-1]
-        facts.append(Fact(str(r.s), str(RDF.type), str(r.type), f"its modality is '{mod}'", str(r.s)))
-        facts.append(Fact(str(r.s), str(GG.modality), str(r.mod), None, str(r.s)))
-    about = {(str(r.s), str(r.c)) for r in ds.query(
-        "SELECT ?s ?c WHERE { GRAPH ?g { ?s gg:aboutIntervention ?c } " + _DOCUMENT_GRAPHS + " }")}
-    seen_about = set()
-    for r in ds.query("SELECT ?s ?c ?m ?words ?start ?end ?file WHERE { GRAPH ?g { ?m a gg:Mention ; gg:concept ?c ; "
+    for r in db.query("SELECT ?s ?type ?mod ?text WHERE { GRAPH ?g { ?s a ?type ; gg:modality ?mod . "
+                      "FILTER(?type IN (gg:Recommendation, gg:Claim)) OPTIONAL { ?s gg:text ?text } } "
+                      + _DOCUMENT_GRAPHS + " } ORDER BY ?s", prefixes=PREFIXES):
+        s, mod = r["s"].value, r["mod"].value
+        text = r["text"].value if r["text"] is not None else None
+        facts.append(Fact(s, rdf_type, r["type"].value, f"its modality is '{local_name(mod)}'", s))
+        facts.append(Fact(s, modality, mod, f'read from "{text[:QUOTED_TEXT]}"' if text is not None else None, s))
+    about_pairs = {(r["s"].value, r["c"].value) for r in db.query(
+        "SELECT ?s ?c WHERE { GRAPH ?g { ?s gg:aboutIntervention ?c } " + _DOCUMENT_GRAPHS + " }", prefixes=PREFIXES)}
+    # an intervention's evidence is the first mention of it in the statement
+    for r in db.query("SELECT ?s ?c ?m ?words ?start ?end ?file WHERE { GRAPH ?g { ?m a gg:Mention ; gg:concept ?c ; "
                       "gg:inStatement ?s ; gg:asWritten ?words ; gg:start ?start ; gg:end ?end . "
-                      "?s dcterms:isPartOf ?d . ?d gg:sourceFile ?file } " + _DOCUMENT_GRAPHS + " } ORDER BY ?s ?start"):
-        s, c = str(r.s), str(r.c)
-        words = f'the words "{r.words}" at {r.start}-{r.end} of {r.file}'
-        facts.append(Fact(s, str(GG.mentions), c, words, str(r.m)))
-        if (s, c) in about and (s, c) not in seen_about:
-            seen_about.add((s, c))
-            facts.append(Fact(s, str(GG.aboutIntervention), c, words, str(r.m)))
+                      "?s dcterms:isPartOf ?d . ?d gg:sourceFile ?file } " + _DOCUMENT_GRAPHS + " } ORDER BY ?s ?start",
+                      prefixes=PREFIXES):
+        s, c, m = r["s"].value, r["c"].value, r["m"].value
+        words = f'the words "{r["words"].value}" at {r["start"].value}-{r["end"].value} of {r["file"].value}'
+        facts.append(Fact(s, mentions, c, words, m))
+        if (s, c) in about_pairs:
+            about_pairs.discard((s, c))
+            facts.append(Fact(s, about, c, words, m))
+    # what the graph asserts is a fact even when no mention in the statement shows the words
+    facts.extend(Fact(s, about, c, None, s) for s, c in sorted(about_pairs))
     return facts
+
+
+def document_facts(nquads_text: str) -> list[Fact]:
+    """Read the facts of the N-Quads a build writes for one document (``store_facts`` on them alone)."""
+    import pyoxigraph as ox
+
+    db = ox.Store()  # in memory
+    db.bulk_load(input=nquads_text, format=ox.RdfFormat.N_QUADS, lenient=True)
+    return store_facts(db)
 
 
 def reason_store(store) -> Reasoning:

@@ -12,6 +12,7 @@ ONTOLOGY_DIR = ontology_dir()
 
 GG = "https://w3id.org/guidegraph/ontology#"
 GGV = "https://w3id.org/guidegraph/vocabulary#"
+INFERRED = "https://w3id.org/guidegraph/id/graph/inferred"
 BREAST_ZOLEDRONATE = "https://w3id.org/guidegraph/id/document/oracle-breast-cancer-bone-metastasis/statement/1277"
 
 
@@ -130,6 +131,38 @@ def test_reason_recomputes_the_inferred_graph_of_a_store(tmp_path, run_cli):
     graphs = store_stats(Store(store.path))["graphs"]
     assert graphs["https://w3id.org/guidegraph/id/graph/inferred"] > 100
     assert graphs["https://w3id.org/guidegraph/id/graph/document/oracle-breast-cancer-bone-metastasis"] > 1000
+
+
+def _inferred_graph(store_path) -> Graph:
+    """Copy a store's inferred graph into memory."""
+    from guidegraph.store.embedded import Store
+
+    g = Graph()
+    for t in Store(store_path).graph(INFERRED):
+        g.add(t)
+    return g
+
+
+def test_reason_over_a_built_store_gives_the_inferred_graph_the_build_wrote(built_store, tmp_path, run_cli):
+    # one producer of facts: the build reads them back from the quads it writes, as `reason` reads the store
+    import shutil
+
+    from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+
+    copy = tmp_path / "store"  # the fixture is shared: reason over a copy of it
+    shutil.copytree(built_store.path, copy, symlinks=True, ignore=shutil.ignore_patterns("write.lock"))
+    built = _inferred_graph(copy)
+    assert len(built) > 1000, "the build wrote no inferred graph to compare with (is Java there?)"
+    assert any("(asserted: read from" in str(o) for o in built.objects(None, URIRef(GG + "explanation")))
+    result = run_cli("reason", "--store", copy)  # a process of its own: its own string hashing too
+    assert result.returncode == 0, result.stderr
+    again = _inferred_graph(copy)
+    if not isomorphic(built, again):
+        _, only_built, only_reasoned = graph_diff(to_isomorphic(built), to_isomorphic(again))
+        shown = [f"{sign} {' '.join(term.n3() for term in t)}"
+                 for sign, part in (("-", only_built), ("+", only_reasoned)) for t in sorted(part)[:5]]
+        raise AssertionError(f"{len(only_built)} triples only in the build's inferred graph, {len(only_reasoned)} only "
+                             f"in the one `guidegraph reason` wrote:\n" + "\n".join(shown))
 
 
 def test_the_shipped_owl_rendering_matches_the_turtle(run_cli):
