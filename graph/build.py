@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -20,23 +20,33 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from guidegraph import __version__
+from guidegraph.annotate.statements import annotate
+from guidegraph.annotate.vocabulary import load_vocabulary
 from guidegraph.checks import sparql as checks
+from guidegraph.checks.shapes import validate
 from guidegraph.errors import CorpusError, DocumentError, GuidegraphError
 from guidegraph.ingest.document import ingest
 from guidegraph.ingest.inputs import find_inputs
 from guidegraph.ingest.metadata import read_catalogue
+from guidegraph.ingest.reading import DEFAULT_MAX_BYTES
 from guidegraph.model import Document
-from guidegraph.annotate.statements import annotate
-from guidegraph.namespaces import (GG, GRAPH_INFERRED, GRAPH_ONTOLOGY, GRAPH_PROVENANCE, GRAPH_VALIDATION, GRAPH_VOCABULARY, ID,
-                         SH, document_graph_iri, document_iri)
+from guidegraph.namespaces import (
+    GG,
+    GRAPH_INFERRED,
+    GRAPH_ONTOLOGY,
+    GRAPH_PROVENANCE,
+    GRAPH_VALIDATION,
+    GRAPH_VOCABULARY,
+    ID,
+    SH,
+    document_graph_iri,
+    document_iri,
+)
 from guidegraph.ntriples import nquads
+from guidegraph.paths import ontology_file
 from guidegraph.rdf.triples import annotation_triples, document_triples
 from guidegraph.reason import Fact, document_facts, tbox
 from guidegraph.reason import reason as reason_about
-from guidegraph.checks.shapes import validate
-from guidegraph.annotate.vocabulary import load_vocabulary
-from guidegraph.paths import ontology_file
-from guidegraph.ingest.reading import DEFAULT_MAX_BYTES
 from guidegraph.store.embedded import Store
 
 LIBRARIES = ("rdflib", "oxrdflib", "pyoxigraph", "owlready2", "pyshacl", "networkx", "pyvis", "flask")
@@ -181,7 +191,7 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
     """Build the graph of the given documents (default: corpus/) into a new store generation."""
     # progress(done, total, name) hears of each document, skipped(failure) of each input the
     # moment it is skipped, stage(text) of each step after the documents
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     t0 = time.perf_counter()
     store = store if isinstance(store, Store) else Store(store)
     store.check_writable()
@@ -254,7 +264,7 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
         else:
             report.reasoning = {"notes": ["reasoning skipped (--no-reason)"], "inferences": 0}
         facts.clear()
-        prov = provenance_graph(inputs_built, report.failures, started, datetime.now(timezone.utc))
+        prov = provenance_graph(inputs_built, report.failures, started, datetime.now(UTC))
         for iri, g in [*extra, (GRAPH_PROVENANCE, prov)]:
             report.triples += len(g)
             yield "".join(nquads(g, iri))

@@ -13,7 +13,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from guidegraph.errors import GuidegraphError, QueryError
-from guidegraph.paths import STORE_ENV_VAR as ENV_VAR, default_store_path
+from guidegraph.paths import STORE_ENV_VAR as ENV_VAR
+from guidegraph.paths import default_store_path
 from guidegraph.store import Store, store_stats
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
@@ -38,12 +39,15 @@ def _store_arg(p: argparse.ArgumentParser) -> None:
 
 def make_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every command."""
-    parser = _Parser(prog="guidegraph", description="Clinical guideline documents as a knowledge graph with provenance.",
-                     epilog="Exit codes: 0 ok, 1 some input failed or findings reached the threshold, 2 usage or fatal error.")
+    parser = _Parser(prog="guidegraph",
+                     description="Clinical guideline documents as a knowledge graph with provenance.",
+                     epilog="Exit codes: 0 ok, 1 some input failed or findings reached the threshold, "
+                            "2 usage or fatal error.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("build", help="build the graph of a corpus into the store",
-                       description="Ingest documents (default: the project's corpus/) and write a new store generation.")
+                       description="Ingest documents (default: the project's corpus/) "
+                                   "and write a new store generation.")
     p.add_argument("inputs", nargs="*", type=Path, help="document files or folders (default: corpus/)")
     _store_arg(p)
     p.add_argument("--max-bytes", type=int, default=None, help="refuse documents larger than this (default 5 MiB)")
@@ -74,22 +78,26 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("query", help="path to a .rq file, the name of a saved query, or -")
     _store_arg(p)
     p.add_argument("--format", default="table",
-                   help="table, json, xml, csv, tsv (SELECT/ASK); turtle, ntriples, jsonld, xml, trig (CONSTRUCT/DESCRIBE)")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="value of a saved query's parameter")
+                   help="table, json, xml, csv, tsv (SELECT/ASK); "
+                        "turtle, ntriples, jsonld, xml, trig (CONSTRUCT/DESCRIBE)")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="value of a saved query's parameter")
     p.add_argument("--timeout", type=float, default=30.0, help="seconds before the query is stopped (default 30)")
     p.add_argument("--memory-mb", type=_positive, default=2048,
                    help="memory the query may use before it is stopped, in MB (default 2048)")
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("check", help="report citation problems and tensions between statements (the build's findings)",
-                       description="Print the findings of the checks in queries/checks/, grouped by severity and document.",
+                       description="Print the findings of the checks in queries/checks/, "
+                                   "grouped by severity and document.",
                        epilog="Exit codes: 0 nothing reaches --fail-on, 1 something does, 2 usage or input error.")
     _store_arg(p)
     p.add_argument("--format", choices=["text", "json", "csv"], default="text")
     p.add_argument("--fail-on", choices=["error", "warning", "info"], default="error",
                    help="lowest severity that makes the exit code 1 (default: error)")
     p.add_argument("--severity", choices=["error", "warning", "info"], help="show only this severity and above")
-    p.add_argument("--type", dest="types", action="append", default=[], help="show only findings of this check (repeatable)")
+    p.add_argument("--type", dest="types", action="append", default=[],
+                   help="show only findings of this check (repeatable)")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("reason", help="recompute the inferred graph of the store with HermiT")
@@ -103,13 +111,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("ontology", help="write ontology/guidegraph.owl (RDF/XML) and check the ontology with HermiT")
-    p.add_argument("--check", action="store_true", help="only check: exit 1 if guidegraph.owl is stale or HermiT objects")
+    p.add_argument("--check", action="store_true",
+                   help="only check: exit 1 if guidegraph.owl is stale or HermiT objects")
     p.set_defaults(func=cmd_ontology)
 
     p = sub.add_parser("load", help="import your own RDF into a named graph of the store (kept across rebuilds)")
     p.add_argument("files", nargs="+", type=Path, help="Turtle, N-Triples, RDF/XML, JSON-LD or TriG files")
     p.add_argument("--graph", required=True, help="the IRI of the named graph to load into (replaced if it exists)")
-    p.add_argument("--format", help="the syntax, when the file names do not tell it (turtle, ntriples, xml, jsonld, trig)")
+    p.add_argument("--format",
+                   help="the syntax, when the file names do not tell it (turtle, ntriples, xml, jsonld, trig)")
     p.add_argument("--max-bytes", type=int, default=None,
                    help="refuse a file larger than this, before reading it (default 200 MiB)")
     _store_arg(p)
@@ -269,7 +279,8 @@ def cmd_build(args) -> int:
             print(f"  checks      did not finish: {', '.join(report.unfinished_checks)} (raise --check-timeout)")
         v = report.validation
         if v["documents"]:
-            verdict = "conforms" if v["conforms"] else f"{v['violations']} violation(s): `guidegraph query shacl-report`"
+            verdict = ("conforms" if v["conforms"]
+                       else f"{v['violations']} violation(s): `guidegraph query shacl-report`")
             print(f"  SHACL       {v['documents']} document graphs validated: {verdict}")
         for d in report.documents:
             print(f"  {d.slug}: {d.statements} statements, {d.markers} markers ({d.dangling} dangling), "
@@ -352,7 +363,8 @@ def cmd_query(args) -> int:
     if saved is not None:
         bindings = saved.bindings(values)
     else:
-        bindings = {k: term_for(v, "iri" if v.startswith(("http://", "https://")) else "string") for k, v in values.items()}
+        bindings = {k: term_for(v, "iri" if v.startswith(("http://", "https://")) else "string")
+                    for k, v in values.items()}
     fmt = None if args.format == "table" else args.format
     store = Store(args.store)
     if not store.exists():
@@ -447,8 +459,8 @@ def cmd_reason(args) -> int:
 
 
 def cmd_explain(args) -> int:
-    from guidegraph.reason import explanations
     from guidegraph.query.sparql import term_for
+    from guidegraph.reason import explanations
 
     iri = str(term_for(args.iri, "iri"))
     store = Store(args.store)
@@ -478,8 +490,8 @@ def cmd_ontology(args) -> int:
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from guidegraph.reason import classify, tbox
     from guidegraph.paths import ontology_dir, ontology_file
+    from guidegraph.reason import classify, tbox
     ONTOLOGY_FILE, ONTOLOGY_DIR = ontology_file(), ontology_dir()
 
     source = Graph().parse(ONTOLOGY_FILE, format="turtle")
@@ -487,7 +499,8 @@ def cmd_ontology(args) -> int:
     stale = not owl_file.exists() or not isomorphic(source, Graph().parse(owl_file, format="xml"))
     if args.check:
         if stale:
-            print(f"guidegraph: {owl_file} does not match {ONTOLOGY_FILE.name}: run `guidegraph ontology`", file=sys.stderr)
+            print(f"guidegraph: {owl_file} does not match {ONTOLOGY_FILE.name}: run `guidegraph ontology`",
+                  file=sys.stderr)
     elif stale:
         source.serialize(destination=str(owl_file), format="xml")
         print(f"wrote {owl_file} (RDF/XML, from {ONTOLOGY_FILE.name})")

@@ -241,7 +241,8 @@ def realise(facts: list[Fact], classification: Classification, tbox_graph: Graph
     for subject, props in by_subject.items():
         types = {f.value for f in props.get(rdf_type, [])}
         for dc in defined:
-            base_fact = next((f for f in props.get(rdf_type, []) if f.value == dc.base or dc.base in sup.get(f.value, ())), None)
+            base_fact = next((f for f in props.get(rdf_type, [])
+                              if f.value == dc.base or dc.base in sup.get(f.value, ())), None)
             if base_fact is None or dc.iri in types:
                 continue
             support = []
@@ -270,7 +271,8 @@ def _explain(g: Graph, subject: str, dc: DefinedClass, base_fact: Fact, support,
     g.add((inf, RDF.predicate, RDF.type))
     g.add((inf, RDF.object, d))
     g.add((inf, GG.axiom, d))
-    g.add((inf, GG.reasoner, Literal(f"guidegraph realisation over the hierarchy classified by {classification.reasoner}")))
+    g.add((inf, GG.reasoner,
+           Literal(f"guidegraph realisation over the hierarchy classified by {classification.reasoner}")))
     premises = [(f"{curie(subject)} is a {curie(base_fact.value)} (asserted"
                  + (f": {base_fact.evidence})" if base_fact.evidence else ")"), base_fact.source or subject)]
     for prop, kind, filler, hit in support:

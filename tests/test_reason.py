@@ -6,8 +6,9 @@ import json
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
-from guidegraph.reason import Fact, classify, defined_classes, reason, tbox
 from guidegraph.paths import ontology_dir
+from guidegraph.reason import Fact, classify, defined_classes, reason, tbox
+
 ONTOLOGY_DIR = ontology_dir()
 
 GG = "https://w3id.org/guidegraph/ontology#"
