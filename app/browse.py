@@ -5,6 +5,7 @@ import bisect
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
+from guidegraph.namespaces import local_name
 from guidegraph.views.pages import compare_view, concept_view, document_view, overview_view, search_view, statement_view
 
 from .context import store, urls, wants_json
@@ -92,6 +93,9 @@ def segments(data: dict) -> list[dict]:
         first, last = bisect.bisect_left(cuts, s["start"]), bisect.bisect_left(cuts, s["end"])
         for piece in pieces[first:last]:
             piece.setdefault(s["kind"], s)
+        # the anchor that a link to a marker or a section lands on (urls.node: "#marker-<offset>")
+        if s["kind"] in ("marker", "section") and first < len(pieces):
+            pieces[first].setdefault("anchor", f"{s['kind']}-{local_name(s['node'])}")
     for piece in pieces:
         st = piece.get("statement")
         if st:

@@ -87,11 +87,11 @@ SELECT ?severity (COUNT(?f) AS ?n) WHERE {
 TOPIC_QUERY = """
 SELECT ?topic ?label (COUNT(DISTINCT ?doc) AS ?n) WHERE {
   ?doc a gg:GuidelineDocument ; gg:topic ?topic . ?topic skos:prefLabel ?label .
-} GROUP BY ?topic ?label ORDER BY DESC(?n) ?label LIMIT 1"""
+} GROUP BY ?topic ?label ORDER BY DESC(?n) LCASE(STR(?label)) LIMIT 1"""
 # words worth searching for: the intervention that most statements are about
 SEARCH_EXAMPLE_QUERY = """
 SELECT ?label (COUNT(DISTINCT ?st) AS ?n) WHERE { ?st gg:aboutIntervention ?c . ?c skos:prefLabel ?label }
-GROUP BY ?label ORDER BY DESC(?n) ?label LIMIT 1"""
+GROUP BY ?label ORDER BY DESC(?n) LCASE(STR(?label)) LIMIT 1"""
 
 
 def overview_view(store) -> dict:
@@ -111,7 +111,8 @@ def overview_view(store) -> dict:
                           "latestDate": str(r.latest) if r.latest else None,
                           **{k: figures.get(k, 0) for k in ("statements", "markers", "dangling", "references")}})
     counts = {str(r.severity): int(r.n) for r in ds.query(SEVERITY_QUERY)}
-    topic = select(store, TOPIC_QUERY)
+    # a topic names the corpus only when more than half of its documents are about it
+    topic = [t for t in select(store, TOPIC_QUERY) if 2 * t["n"] > len(documents)]
     example = select(store, SEARCH_EXAMPLE_QUERY)
     return {"store": stats["store"], "generation": stats["generation"], "totals": stats["totals"],
             "documents": documents, "findings": {sev: counts.get(sev, 0) for sev in SEVERITIES},
