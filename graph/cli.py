@@ -12,25 +12,14 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from guidegraph import __version__
 from guidegraph.errors import GuidegraphError, QueryError
+from guidegraph.formats import RDF_SYNTAXES
 from guidegraph.paths import STORE_ENV_VAR as ENV_VAR
-from guidegraph.paths import default_store_path
+from guidegraph.paths import default_corpus_path, default_store_path
 from guidegraph.store import Store, store_stats
 
 EXIT_OK, EXIT_PARTIAL, EXIT_ERROR = 0, 1, 2
-
-_EXPORT_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
-    "nquads": ox.RdfFormat.N_QUADS, "jsonld": ox.RdfFormat.JSON_LD, "xml": ox.RdfFormat.RDF_XML,
-}
-_QUAD_FORMATS = {"trig", "nquads", "jsonld"}
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message):  # usage errors exit 2 with the usage line, as argparse does
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_ERROR, f"{self.prog}: error: {message}\n")
-
 
 def _store_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--store", type=Path, default=None,
@@ -39,16 +28,18 @@ def _store_arg(p: argparse.ArgumentParser) -> None:
 
 def make_parser() -> argparse.ArgumentParser:
     """Return the argument parser of every command."""
-    parser = _Parser(prog="guidegraph",
+    # argparse exits 2 on a usage error, printing the usage line: the documented exit code
+    parser = argparse.ArgumentParser(prog="guidegraph",
                      description="Clinical guideline documents as a knowledge graph with provenance.",
                      epilog="Exit codes: 0 ok, 1 some input failed or findings reached the threshold, "
                             "2 usage or fatal error.")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    parser.add_argument("--version", action="version", version=f"guidegraph {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="build the graph of a corpus into the store",
-                       description="Ingest documents (default: the project's corpus/) "
-                                   "and write a new store generation.")
-    p.add_argument("inputs", nargs="*", type=Path, help="document files or folders (default: corpus/)")
+                       description="Ingest documents and write a new store generation.")
+    p.add_argument("inputs", nargs="*", type=Path,
+                   help=f"document files or folders (default: {default_corpus_path()})")
     _store_arg(p)
     p.add_argument("--max-bytes", type=int, default=None, help="refuse documents larger than this (default 5 MiB)")
     p.add_argument("--workers", type=int, default=1, help="processes that ingest documents in parallel")
@@ -68,7 +59,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="write the store (or one graph) as RDF")
     _store_arg(p)
-    p.add_argument("--format", choices=sorted(_EXPORT_FORMATS), default="trig",
+    p.add_argument("--format", choices=sorted(RDF_SYNTAXES), default="trig",
                    help="trig, nquads and jsonld keep named graphs; turtle, ntriples and xml write their union")
     p.add_argument("--graph", help="export only this named graph (its IRI)")
     p.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
@@ -113,6 +104,9 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ontology", help="write ontology/guidegraph.owl (RDF/XML) and check the ontology with HermiT")
     p.add_argument("--check", action="store_true",
                    help="only check: exit 1 if guidegraph.owl is stale or HermiT objects")
+    p.add_argument("-o", "--output", type=Path, default=None,
+                   help="where to write the RDF/XML (default: ontology/guidegraph.owl in a checkout, "
+                        "./guidegraph.owl when installed)")
     p.set_defaults(func=cmd_ontology)
 
     p = sub.add_parser("load", help="import your own RDF into a named graph of the store (kept across rebuilds)")
@@ -312,17 +306,18 @@ def cmd_stats(args) -> int:
 # -- export ------------------------------------------------------------------------------
 def cmd_export(args) -> int:
     db = Store(args.store).oxigraph()
-    fmt = _EXPORT_FORMATS[args.format]
+    syntax = RDF_SYNTAXES[args.format]
+    fmt = syntax.oxigraph
     if args.graph:
         graph = ox.NamedNode(args.graph)
         if not db.contains_named_graph(graph):
             raise GuidegraphError(f"no named graph <{args.graph}> in the store (see `guidegraph stats`)")
-        if args.format in _QUAD_FORMATS:
+        if syntax.quads:
             data = ox.serialize((ox.Quad(q.subject, q.predicate, q.object, graph)
                                  for q in db.quads_for_pattern(None, None, None, graph)), format=fmt)
         else:
             data = db.dump(format=fmt, from_graph=graph)
-    elif args.format in _QUAD_FORMATS:
+    elif syntax.quads:
         data = db.dump(format=fmt)
     else:
         triples = db.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -490,12 +485,14 @@ def cmd_ontology(args) -> int:
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
-    from guidegraph.paths import ontology_dir, ontology_file
+    from guidegraph.paths import checkout_root, ontology_dir, ontology_file
     from guidegraph.reason import classify, tbox
-    ONTOLOGY_FILE, ONTOLOGY_DIR = ontology_file(), ontology_dir()
 
+    ONTOLOGY_FILE = ontology_file()
     source = Graph().parse(ONTOLOGY_FILE, format="turtle")
-    owl_file = ONTOLOGY_DIR / "guidegraph.owl"
+    # an installed package is not written to: the RDF/XML goes to the current folder unless named
+    shipped = ontology_dir() / "guidegraph.owl"
+    owl_file = args.output or (shipped if args.check or checkout_root() is not None else Path("guidegraph.owl"))
     stale = not owl_file.exists() or not isomorphic(source, Graph().parse(owl_file, format="xml"))
     if args.check:
         if stale:
