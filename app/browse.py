@@ -88,7 +88,7 @@ def segments(data: dict) -> list[dict]:
     """Cut a document's raw text at every span boundary; each piece knows what covers it and where it links."""
     raw, spans = data["raw"], data["spans"]
     cuts = sorted({0, len(raw), *(s["start"] for s in spans), *(s["end"] for s in spans)})
-    pieces = [{"text": raw[a:b], "start": a} for a, b in zip(cuts, cuts[1:])]
+    pieces = [{"text": raw[a:b], "start": a} for a, b in zip(cuts, cuts[1:], strict=False)]
     for s in spans:
         first, last = bisect.bisect_left(cuts, s["start"]), bisect.bisect_left(cuts, s["end"])
         for piece in pieces[first:last]:
@@ -103,8 +103,8 @@ def segments(data: dict) -> list[dict]:
             # the findings about a statement are flagged once, right after its last characters
             if st["findings"] and piece["start"] + len(piece["text"]) == st["end"]:
                 worst = min(st["findings"], key=lambda f: ("error", "warning", "info").index(f["severity"]))
-                piece["flag"] = {"severity": worst["severity"], "title": " · ".join(f["message"] for f in st["findings"]),
-                                 "count": len(st["findings"])}
+                piece["flag"] = {"severity": worst["severity"], "count": len(st["findings"]),
+                                 "title": " · ".join(f["message"] for f in st["findings"])}
         marker = piece.get("marker")
         if marker and marker.get("reference"):
             piece["refHref"] = "#reference-" + str(marker["number"])

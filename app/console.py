@@ -66,8 +66,9 @@ def console():
             else:
                 columns = data["head"]["vars"]
                 rows = data["results"]["bindings"]
+                shown = rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]
                 result.update(form="SELECT", columns=columns, total=len(rows),
-                              rows=[[_cell(r.get(c)) for c in columns] for r in rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE]])
+                              rows=[[_cell(r.get(c)) for c in columns] for r in shown])
         else:
             result.update(form=outcome.form, columns=[], rows=[], rdf=outcome.body.decode("utf-8"))
         if not chosen or not chosen.params:

@@ -27,7 +27,8 @@ bp = Blueprint("sparql", __name__)
 
 _RESULT_BY_MEDIA = {media: name for name, media in RESULT_FORMATS.items()}
 _RESULT_BY_MEDIA.update({"application/json": "json", "application/xml": "xml", "text/xml": "xml"})
-_GRAPH_BY_MEDIA = {media: name for name, media in GRAPH_FORMATS.items() if name in ("turtle", "jsonld", "ntriples", "xml")}
+_GRAPH_BY_MEDIA = {media: name for name, media in GRAPH_FORMATS.items()
+                   if name in ("turtle", "jsonld", "ntriples", "xml")}
 _GRAPH_BY_MEDIA.update({"application/x-turtle": "turtle", "text/plain": "ntriples", "application/xml": "xml"})
 _FORMAT_ALIASES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "turtle", "ttl": "turtle",
                    "jsonld": "jsonld", "json-ld": "jsonld", "ntriples": "ntriples", "nt": "ntriples", "rdfxml": "xml",

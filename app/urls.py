@@ -36,7 +36,7 @@ class Urls:
         return url_for("browse.statement", slug=slug, start=int(start))
 
     def concept(self, name: str) -> str:
-        """Return a vocabulary concept's page, by its local name (``ZoledronicAcid``)."""
+        """Return a vocabulary concept's page, by its local name (what follows ``ggv:`` in its IRI)."""
         return url_for("browse.concept", name=name)
 
     def compare(self) -> str:

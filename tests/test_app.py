@@ -10,9 +10,9 @@ import urllib.request
 
 import pytest
 
-from guidegraph.web import create_app
 from guidegraph.build import build
 from guidegraph.store.embedded import Store
+from guidegraph.web import create_app
 
 ENDLESS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
@@ -90,7 +90,8 @@ def test_sparql_content_negotiation_and_format_override(client):
     assert r.content_type.startswith("text/csv")
     construct = "CONSTRUCT { ?d a gg:GuidelineDocument } WHERE { ?d a gg:GuidelineDocument }"
     for accept, media in [("text/turtle", "text/turtle"), ("application/ld+json", "application/ld+json"),
-                          ("application/n-triples", "application/n-triples"), ("application/rdf+xml", "application/rdf+xml")]:
+                          ("application/n-triples", "application/n-triples"),
+                          ("application/rdf+xml", "application/rdf+xml")]:
         r = client.get("/sparql", query_string={"query": construct}, headers={"Accept": accept})
         assert r.status_code == 200 and r.content_type.startswith(media)
     assert _ask(client, format="turtle").status_code == 400
@@ -196,13 +197,16 @@ def test_concept_page_groups_statements_by_document(client):
     data = client.get("/concept/Bisphosphonate.json").get_json()
     assert {n["label"] for n in data["narrower"]} == {"zoledronic acid", "pamidronate"}
     assert [b["label"] for b in data["broader"]] == ["bone-modifying agent"]
-    assert set(data["statements"]) == {"acs-treating-bone-metastases.txt", "icliniq-bone-metastasis-therapeutic-approaches.txt",
+    assert set(data["statements"]) == {"acs-treating-bone-metastases.txt",
+                                       "icliniq-bone-metastasis-therapeutic-approaches.txt",
                                        "oracle-breast-cancer-bone-metastasis.txt",
-                                       "oracle-esophageal-cancer-bone-metastases.txt", "oracle-osteoblastic-metastases.txt"}
+                                       "oracle-esophageal-cancer-bone-metastases.txt",
+                                       "oracle-osteoblastic-metastases.txt"}
     assert client.get("/concept/Bisphosphonate").status_code == 200
 
 
-@pytest.mark.parametrize("path", ["/document/nope", "/document/nope.json", BREAST + "/statement/5", "/concept/Nope.json"])
+@pytest.mark.parametrize("path", ["/document/nope", "/document/nope.json", BREAST + "/statement/5",
+                                  "/concept/Nope.json"])
 def test_unknown_nodes_are_404(client, path):
     assert client.get(path).status_code == 404
 
@@ -278,7 +282,8 @@ def test_console_runs_saved_queries_with_parameters_and_pages_results(client):
         "saved": "document-citations",
         "document": "https://w3id.org/guidegraph/id/document/oracle-breast-cancer-bone-metastasis"}).get_json()
     assert cites["total"] == 4 and cites["share"].startswith("/query?saved=document-citations&document=")
-    second = client.get("/query.json", query_string={"query": "SELECT ?s WHERE { ?s a gg:Statement }", "page": 2}).get_json()
+    second = client.get("/query.json", query_string={"query": "SELECT ?s WHERE { ?s a gg:Statement }",
+                                                      "page": 2}).get_json()
     assert second["total"] == 377 and len(second["rows"]) == 50
     assert second["downloads"]["csv"].startswith("/sparql?query=")
     everything = client.get("/query.json", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o }"}).get_json()
@@ -319,7 +324,8 @@ def test_search_finds_statements_and_concepts_and_escapes_its_words(client):
 
 def test_terms_for_completion_come_from_the_graphs_own_vocabulary(client):
     data = client.get("/query/terms.json").get_json()
-    assert {"gg:Statement", "gg:aboutIntervention", "ggv:ZoledronicAcid", "oa:hasBody", "dcterms:isPartOf"} <= set(data["terms"])
+    expected = {"gg:Statement", "gg:aboutIntervention", "ggv:ZoledronicAcid", "oa:hasBody", "dcterms:isPartOf"}
+    assert expected <= set(data["terms"])
     assert data["prefixes"]["gg"] == "https://w3id.org/guidegraph/ontology#"
 
 

@@ -12,9 +12,9 @@ import pytest
 from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 
-from guidegraph.web import create_app
 from guidegraph.build import build
 from guidegraph.store.embedded import Store
+from guidegraph.web import create_app
 
 BREAST = "oracle-breast-cancer-bone-metastasis"
 STATEMENT_IRI = f"https://w3id.org/guidegraph/id/document/{BREAST}/statement/1277"
@@ -195,7 +195,8 @@ def test_every_route_answers_hostile_values_without_a_server_error(built_store):
         response = client.get(path, query_string=query)
         if response.status_code >= 500 or "Traceback" in response.get_data(as_text=True):
             failures.append((response.status_code, path[:120], query[:120]))
-        elif response.status_code >= 400 and path.endswith(".json") and not (response.get_json(silent=True) or {}).get("message"):
+        elif (response.status_code >= 400 and path.endswith(".json")
+              and not (response.get_json(silent=True) or {}).get("message")):
             failures.append((response.status_code, path[:120], query[:120], "no JSON message"))
 
     for rule in _routes(app):
@@ -297,8 +298,10 @@ def test_the_pages_run_under_the_content_security_policy_without_a_violation(bui
             page = browser.new_page(base_url=base)
             page.add_init_script("window.cspViolations = [];"
                                  "document.addEventListener('securitypolicyviolation', e => window.cspViolations.push("
-                                 "e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber));")
-            for path, ready in (("/explore", "#network canvas"), ("/pathways?PerformanceStatus=1", ".pathway-graph canvas"),
+                                 "e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + "
+                                 "e.lineNumber));")
+            for path, ready in (("/explore", "#network canvas"),
+                                ("/pathways?PerformanceStatus=1", ".pathway-graph canvas"),
                                 ("/compare", "button.fold"), ("/query", "body[data-editor='1']"), ("/sparql", "form")):
                 page.goto(path, wait_until="load")
                 assert json.loads(page.evaluate("JSON.stringify(window.cspViolations)")) == [], path

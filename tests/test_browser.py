@@ -16,7 +16,8 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = ROOT / "instance" / "screenshots"
 
 pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")]
+              pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                 reason="Debian's chromium is not installed (make test installs it)")]
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,8 @@ def page(browser, base_url):
     p.requests = requests
     yield p
     # nothing is ever fetched from outside the app
-    assert all(u.startswith(base_url) or u.startswith("data:") for u in requests), [u for u in requests if not u.startswith(base_url)]
+    outside = [u for u in requests if not u.startswith((base_url, "data:"))]
+    assert outside == []
     context.close()
 
 

@@ -102,7 +102,7 @@ def describe(store, iris: list[str]) -> dict[str, dict]:
         # the IRIs go in as <…> terms of a VALUES block; they come from the store, not from a user
         values = " ".join(URIRef(i).n3() for i in part)
         for r in select(store, LABELS_QUERY % values):
-            kinds = [KINDS.get(str(r.get("type")), None)]
+            kinds = [KINDS.get(str(r.get("type")))]
             kind = next((k for k in kinds if k), "node")
             label = str(r.get("label") or local_name(r["n"]))
             out[r["n"]] = {"id": r["n"], "kind": kind, "label": label if len(label) <= 60 else label[:57] + "…",

@@ -63,7 +63,7 @@ def parse_iri(text: str, what: str = "the node") -> URIRef:
 
 def select(store, query: str, **bindings) -> list[dict]:
     """Run a SELECT on the store's dataset and return rows of plain Python values."""
-    text, init = bind(query, {k: v for k, v in bindings.items()})
+    text, init = bind(query, dict(bindings))
     out = []
     for row in store.dataset().query(text, initBindings=init):
         out.append({str(k): (None if v is None else (v.toPython() if hasattr(v, "toPython") else str(v)))
@@ -128,7 +128,8 @@ SELECT ?title ?publisher ?kind ?file ?raw WHERE {
 }"""
 SPANS_QUERY = """
 SELECT ?node ?kind ?start ?end ?modality ?number ?reference ?furniture WHERE {
-  { ?node a gg:Statement ; dcterms:isPartOf ?doc ; gg:start ?start ; gg:end ?end ; gg:modality ?modality . BIND("statement" AS ?kind) }
+  { ?node a gg:Statement ; dcterms:isPartOf ?doc ; gg:start ?start ; gg:end ?end ; gg:modality ?modality .
+    BIND("statement" AS ?kind) }
   UNION { ?node a c4o:InTextReferencePointer ; gg:citedBy/dcterms:isPartOf ?doc ; gg:start ?start ; gg:end ?end ;
           gg:number ?number . OPTIONAL { ?node c4o:denotes ?reference } BIND("marker" AS ?kind) }
   UNION { ?node a biro:BibliographicReference ; dcterms:isPartOf ?doc ; gg:start ?start ; gg:end ?end ;
@@ -188,7 +189,8 @@ SELECT ?concept ?label ?words ?start ?end ?about WHERE {
   OPTIONAL { ?st gg:aboutIntervention ?concept BIND(true AS ?about) }
 } ORDER BY ?start"""
 DOSES_QUERY = """
-SELECT ?schedule ?drug ?drugLabel ?asWritten ?value ?unit ?route ?frequency ?daysMin ?daysMax ?infusion ?fractions WHERE {
+SELECT ?schedule ?drug ?drugLabel ?asWritten ?value ?unit ?route ?frequency ?daysMin ?daysMax ?infusion ?fractions
+WHERE {
   ?st gg:doseSchedule ?schedule . ?schedule gg:drug ?drug ; gg:asWritten ?asWritten .
   OPTIONAL { ?drug skos:prefLabel ?drugLabel }
   OPTIONAL { ?schedule schema:doseValue ?value } OPTIONAL { ?schedule schema:doseUnit ?unit }
@@ -225,7 +227,8 @@ def statement_view(store, slug: str, start: int, context: int = 160) -> dict:
     s, e = row["start"], row["end"]
     related: dict[str, dict] = {}
     for r in select(store, RELATED_QUERY, st=st):
-        item = related.setdefault(r["finding"], {k: r[k] for k in ("finding", "check", "severity", "message")} | {"others": []})
+        item = related.setdefault(r["finding"], {k: r[k] for k in ("finding", "check", "severity", "message")})
+        item.setdefault("others", [])
         if r.get("other") and r.get("otherText"):
             item["others"].append({"statement": r["other"], "text": r["otherText"], "sourceFile": r["otherFile"]})
     return {
@@ -251,7 +254,12 @@ SELECT ?label ?definition (GROUP_CONCAT(DISTINCT ?alt; separator="|") AS ?alts) 
   ?concept skos:prefLabel ?label . OPTIONAL { ?concept skos:definition ?definition }
   OPTIONAL { ?concept skos:altLabel ?alt }
 } GROUP BY ?label ?definition"""
-BROADER_QUERY = "SELECT ?other ?label ?direction WHERE { { ?concept skos:broader ?other BIND(\"broader\" AS ?direction) } UNION { ?other skos:broader ?concept BIND(\"narrower\" AS ?direction) } ?other skos:prefLabel ?label } ORDER BY ?direction ?label"
+BROADER_QUERY = """
+SELECT ?other ?label ?direction WHERE {
+  { ?concept skos:broader ?other BIND("broader" AS ?direction) }
+  UNION { ?other skos:broader ?concept BIND("narrower" AS ?direction) }
+  ?other skos:prefLabel ?label
+} ORDER BY ?direction ?label"""
 ABOUT_QUERY = """
 SELECT ?st ?text ?modality ?file ?words WHERE {
   ?mentioned rdfs:subClassOf* ?concept .
@@ -270,8 +278,8 @@ def concept_view(store, name: str) -> dict:
     by_doc: dict[str, dict] = {}
     for r in select(store, ABOUT_QUERY, concept=concept):
         entry = by_doc.setdefault(r["file"], {})
-        item = entry.setdefault(r["st"], {"statement": r["st"], "text": r["text"], "modality": local_name(r["modality"]),
-                                          "words": []})
+        item = entry.setdefault(r["st"], {"statement": r["st"], "text": r["text"],
+                                          "modality": local_name(r["modality"]), "words": []})
         if r["words"] not in item["words"]:
             item["words"].append(r["words"])
     related = select(store, BROADER_QUERY, concept=concept)
@@ -281,7 +289,7 @@ def concept_view(store, name: str) -> dict:
         "broader": [r for r in related if r["direction"] == "broader"],
         "narrower": [r for r in related if r["direction"] == "narrower"],
         "statements": {file: list(items.values()) for file, items in sorted(by_doc.items())},
-        "sparql": [CONCEPT_QUERY.strip(), BROADER_QUERY, ABOUT_QUERY.strip()],
+        "sparql": [CONCEPT_QUERY.strip(), BROADER_QUERY.strip(), ABOUT_QUERY.strip()],
     }
 
 
@@ -312,8 +320,8 @@ def compare_view(store) -> dict:
         details.setdefault(r["st"], {"dose": set(), "population": set()})[r["what"]].add(r["value"])
     involved: dict[str, list[dict]] = {}
     for r in select(store, COMPARE_FINDINGS_QUERY):
-        involved.setdefault(r["st"], []).append({"finding": r["finding"], "type": local_name(r["type"]), "message": r["message"],
-                                                 "about": r.get("about")})
+        involved.setdefault(r["st"], []).append({"finding": r["finding"], "type": local_name(r["type"]),
+                                                 "message": r["message"], "about": r.get("about")})
     rows: dict[str, dict] = {}
     files: set[str] = set()
     for r in select(store, COMPARE_QUERY):

@@ -31,7 +31,9 @@ SELECT ?pathway ?criterion ?comparator ?min ?max ?asWritten WHERE {
 }"""
 TOPICS_QUERY = "SELECT ?doc ?topic WHERE { ?doc gg:topic ?topic }"
 STEP_INTERVENTIONS_QUERY = """
-SELECT ?st ?i ?label WHERE { ?step a gg:PathwayStep ; gg:statement ?st . ?st gg:aboutIntervention ?i . ?i skos:prefLabel ?label }"""
+SELECT ?st ?i ?label WHERE {
+  ?step a gg:PathwayStep ; gg:statement ?st . ?st gg:aboutIntervention ?i . ?i skos:prefLabel ?label
+}"""
 ANCESTORS_QUERY = "SELECT ?c ?a WHERE { ?c skos:broader+ ?a }"
 NUMERIC_CRITERIA_QUERY = """
 SELECT ?criterion ?label ?min ?max ?unit WHERE {
@@ -73,7 +75,8 @@ def pathways(store) -> list[dict]:
                            "modality": local_name(r["modality"])})
     for r in select(store, CONDITIONS_QUERY):
         if r["pathway"] in found:
-            found[r["pathway"]]["conditions"].append({k: r.get(k) for k in ("criterion", "comparator", "min", "max", "asWritten")})
+            found[r["pathway"]]["conditions"].append(
+                {k: r.get(k) for k in ("criterion", "comparator", "min", "max", "asWritten")})
     topics: dict[str, list[str]] = {}
     for r in select(store, TOPICS_QUERY):
         topics.setdefault(r["doc"], []).append(r["topic"])
@@ -100,9 +103,7 @@ def _meets(condition: dict, situation: dict, ancestors: dict[str, set[str]], num
         exclusive = condition["comparator"] in ("<", ">")
         if low is not None and (value < low or (exclusive and value == low)):
             return False
-        if high is not None and (value > high or (exclusive and value == high)):
-            return False
-        return True
+        return not (high is not None and (value > high or (exclusive and value == high)))
     chosen = situation.get("status") or []
     if not chosen:
         return None
@@ -127,7 +128,7 @@ def pathways_for(store, situation: dict) -> list[dict]:
         states = [_meets(c, situation, ancestors, numeric) for c in p["conditions"]]
         if any(s is False for s in states):
             continue
-        p = dict(p, conditions=[dict(c, met=s) for c, s in zip(p["conditions"], states)])
+        p = dict(p, conditions=[dict(c, met=s) for c, s in zip(p["conditions"], states, strict=True)])
         out.append(p)
     # pathways whose conditions the situation meets come before those it says nothing about
     out.sort(key=lambda p: -sum(1 for c in p["conditions"] if c["met"] is True))
@@ -161,6 +162,12 @@ SELECT ?st ?c ?parent WHERE {
 }"""
 
 
+STATEMENT_TEXTS_QUERY = "SELECT ?st ?text WHERE { ?st a gg:Statement ; gg:text ?text }"
+CONCEPT_LABELS_QUERY = "SELECT ?c ?label WHERE { ?c a skos:Concept ; skos:prefLabel ?label }"
+MENTIONED_CONCEPTS_QUERY = """
+SELECT DISTINCT ?c ?label WHERE { ?m a gg:Mention ; gg:concept ?c . ?c skos:prefLabel ?label } ORDER BY ?label"""
+
+
 def concept_path(store, start: str | None, goal: str | None) -> list[dict]:
     """Return the shortest chain concept – statement(s) – concept linking two concepts (by name), or []."""
     if not start or not goal:
@@ -177,15 +184,15 @@ def concept_path(store, start: str | None, goal: str | None) -> list[dict]:
         chain = nx.shortest_path(g, a, b)
     except nx.NetworkXNoPath:
         return []
-    texts = {r["st"]: r["text"] for r in select(store, "SELECT ?st ?text WHERE { ?st a gg:Statement ; gg:text ?text }")}
-    labels = {r["c"]: r["label"] for r in select(store, "SELECT ?c ?label WHERE { ?c a skos:Concept ; skos:prefLabel ?label }")}
+    texts = {r["st"]: r["text"] for r in select(store, STATEMENT_TEXTS_QUERY)}
+    labels = {r["c"]: r["label"] for r in select(store, CONCEPT_LABELS_QUERY)}
     return [{"node": n, "kind": "statement" if n in texts else "concept",
              "label": texts.get(n) or labels.get(n) or local_name(n)} for n in chain]
 
 
 def concept_choices(store) -> list[tuple[str, str]]:
     """Return (name, label) of every concept some statement mentions, for the path form."""
-    rows = select(store, "SELECT DISTINCT ?c ?label WHERE { ?m a gg:Mention ; gg:concept ?c . ?c skos:prefLabel ?label } ORDER BY ?label")
+    rows = select(store, MENTIONED_CONCEPTS_QUERY)
     return [(local_name(r["c"]), r["label"]) for r in rows]
 
 
