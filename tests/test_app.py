@@ -346,3 +346,37 @@ def test_document_reader_flags_findings_beside_their_statements(client):
     # the schedule conflict is the worst finding of the zoledronic acid statement
     assert html.count('class="flag sev-warning"') == 1
     assert 'class="flag sev-warning" href="/document/oracle-esophageal-cancer-bone-metastases/statement/1801"' in html
+
+
+def test_urls_find_the_page_of_each_kind_of_node_and_none_for_the_rest(app):
+    urls = app.jinja_env.globals["urls"]
+    doc = "https://w3id.org/guidegraph/id/document/x"
+    with app.test_request_context():
+        assert urls.node(doc) == "/document/x"
+        assert urls.node(doc + "/statement/12") == "/document/x/statement/12"
+        assert urls.node(doc + "/reference/4") == "/document/x#reference-4"
+        assert urls.node(doc + "/marker/99") == "/document/x#marker-99"
+        assert urls.node("https://w3id.org/guidegraph/vocabulary#Surgery") == "/concept/Surgery"
+        for nowhere in (doc + "/statement/abc", doc + "/pathway/1", "https://w3id.org/guidegraph/id/finding/f",
+                        "https://example.org/x", "", None):
+            assert urls.node(nowhere) is None, nowhere
+        assert urls.json("/") == "/index.json"
+        assert urls.json("/query?saved=a&b=1#top") == "/query.json?saved=a&b=1"
+
+
+def test_urls_follow_the_app_root_when_the_app_is_mounted_under_a_prefix(app):
+    urls = app.jinja_env.globals["urls"]
+    with app.test_request_context("/", base_url="http://localhost/gg/"):
+        assert urls.index() == "/gg/"
+        assert urls.json(urls.index()) == "/gg/index.json"
+        assert urls.statement("x", 5) == "/gg/document/x/statement/5"
+
+
+def test_the_header_links_are_pages_and_the_footer_links_the_twin(client):
+    html = client.get("/search?q=bone").get_data(as_text=True)
+    nav = re.search(r"<nav>(.*?)</nav>", html, re.S).group(1)
+    links = re.findall(r'href="([^"]+)"', nav)
+    assert links == ["/", "/pathways", "/compare", "/explore", "/checks", "/query"]
+    for path in links:
+        assert client.get(path, headers={"Accept": "text/html"}).mimetype == "text/html", path
+    assert '<a href="/search.json?q=bone">This page as JSON</a>' in html
