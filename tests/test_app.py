@@ -372,6 +372,18 @@ def test_urls_follow_the_app_root_when_the_app_is_mounted_under_a_prefix(app):
         assert urls.statement("x", 5) == "/gg/document/x/statement/5"
 
 
+def test_every_json_twin_is_routed_as_its_page_endpoint_with_the_twin_suffix(app):
+    from guidegraph.web.urls import TWIN
+
+    pages = {r.endpoint: r.rule for r in app.url_map.iter_rules()}
+    twins = {e: rule for e, rule in pages.items() if e.endswith(TWIN)}
+    # overview, document, statement, concept, compare, search, checks, console, explorer, pathways, concept path
+    assert len(twins) == 11
+    for endpoint, rule in twins.items():
+        page = pages[endpoint.removesuffix(TWIN)]
+        assert rule == (page.rstrip("/") or "/index") + ".json", endpoint
+
+
 def test_the_header_links_are_pages_and_the_footer_links_the_twin(client):
     html = client.get("/search?q=bone").get_data(as_text=True)
     nav = re.search(r"<nav>(.*?)</nav>", html, re.S).group(1)

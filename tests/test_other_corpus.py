@@ -124,6 +124,8 @@ def test_the_explorer_starts_from_this_corpus_first_document_by_title(client):
 
 def test_pathways_pick_by_a_numeric_criterion_the_vocabulary_defines(client):
     young = client.get("/pathways.json", query_string={"Age": "40"}).get_json()
+    # the situation names a condition, whichever the corpus is about (it was "cancer", for the default corpus)
+    assert young["situation"] == {"condition": None, "status": [], "Age": 40.0}
     assert [p["label"] for p in young["pathways"]] == ["Adults with age <55 years"]
     assert [s["path"] for s in young["pathways"][0]["steps"]][0].startswith(f"/document/{ADULTS}/statement/")
     old = client.get("/pathways.json", query_string={"Age": "70"}).get_json()
