@@ -2,10 +2,10 @@
 
 HTTP errors (``abort``, routing) carry their status; guidegraph's own errors carry theirs as
 ``http_status`` (``guidegraph.errors``). The answer is JSON for a client that asked for JSON (a
-``.json`` twin, ``format=json``, a JSON Accept header, SPARQL JSON results), plain text for one
-whose Accept header takes neither HTML nor JSON (a SPARQL client asking for CSV), and an HTML
-page otherwise. An unexpected exception is logged by Flask and answered as a 500 that says
-nothing of its insides.
+``.json`` twin, ``format=json``, a JSON Accept header, SPARQL JSON results); plain text for one
+whose Accept header takes neither HTML nor JSON (a SPARQL client asking for CSV), or that calls
+the endpoint without naming HTML (curl's ``*/*``); an HTML page otherwise. An unexpected
+exception is logged by Flask and answered as a 500 that says nothing of its insides.
 """
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ def answer_error(error: HTTPException | GuidegraphError):
     if wants_json():
         return jsonify(payload), status, headers
     accept = request.accept_mimetypes
-    if accept and not accept.accept_html:
+    # the endpoint's clients (curl, SPARQL libraries) send */*: they get text unless they name HTML
+    names_html = any(mimetype in ("text/html", "application/xhtml+xml") for mimetype, _ in accept)
+    if (accept and not accept.accept_html) or (request.blueprint == "sparql" and not names_html):
         return Response(f"{status} {payload['error']}: {message}\n", status, headers, mimetype="text/plain")
     return render_template("errors/error.html", **payload), status, headers

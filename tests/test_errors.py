@@ -153,3 +153,12 @@ def test_a_browser_gets_the_error_page_with_the_same_message(client):
     assert page.status_code == 404 and page.mimetype == "text/html"
     assert f'<p class="error">{escape(json_message)}</p>' in page.get_data(as_text=True)
     assert "This page as JSON" not in page.get_data(as_text=True)
+
+
+def test_a_client_of_the_endpoint_that_accepts_anything_gets_text_and_a_browser_gets_the_page(client):
+    bad = {"query": "SELECT * WHERE { ?s ?p }"}
+    curl = client.get("/sparql", query_string=bad, headers={"Accept": "*/*"})
+    assert curl.status_code == 400 and curl.mimetype == "text/plain"
+    assert curl.get_data(as_text=True).startswith("400 Bad Request: syntax error")
+    browser = client.get("/sparql", query_string=bad, headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert browser.status_code == 400 and browser.mimetype == "text/html"

@@ -365,3 +365,11 @@ def test_a_dataset_iri_that_is_not_an_iri_is_refused_with_a_plain_message(built_
         assert answer.status_code == 400
         text = answer.get_data(as_text=True)
         assert name in text and "not a valid IRI" in text and "ValueError" not in text
+
+
+def test_a_query_on_a_store_that_is_gone_raises_a_store_error_not_a_query_error(tmp_path):
+    from guidegraph.errors import StoreError
+
+    with pytest.raises(StoreError, match="folder is missing") as raised:
+        run_query(tmp_path / "gone", "ASK { ?s ?p ?o }")
+    assert not isinstance(raised.value, QueryError) and raised.value.http_status == 503

@@ -23,7 +23,15 @@ from pathlib import Path
 from rdflib import Literal, URIRef, Variable
 from rdflib.term import Identifier
 
-from guidegraph.errors import QueryBusy, QueryError, QueryRefused, QueryTimeout, QueryTooCostly, ResultTooLarge
+from guidegraph.errors import (
+    QueryBusy,
+    QueryError,
+    QueryRefused,
+    QueryTimeout,
+    QueryTooCostly,
+    ResultTooLarge,
+    StoreError,
+)
 from guidegraph.formats import GRAPH_FORMATS, RDF_SYNTAXES, RESULT_FORMATS
 from guidegraph.namespaces import PREFIXES, curie
 from guidegraph.sandbox import ChildTimedOut, ChildVanished, confine, run_in_child
@@ -294,6 +302,8 @@ def _child(conn, parent_pid: int, store_path: str, query: str, bindings: dict, f
         conn.send(("error", "QueryError", str(exc), None))
     except MemoryError:
         conn.send(("memory", "MemoryError", "", None))
+    except StoreError as exc:  # the store went away: the server's fault (503), not the query's
+        conn.send(("store", "StoreError", str(exc), None))
     except Exception as exc:  # sent to the parent, which raises QueryError
         conn.send(("error", type(exc).__name__, f"{type(exc).__name__}: {exc}", None))
     finally:
@@ -413,6 +423,8 @@ def _run_in_child(store_path, query, bindings, fmt, timeout, default_graphs, nam
                              "add LIMIT (and OFFSET to page), or raise the cap")
     if status == "refused":
         raise QueryRefused(payload)
+    if status == "store":
+        raise StoreError(payload)
     if status == "memory":
         raise too_costly
     if status == "error":
