@@ -19,7 +19,8 @@ from urllib.parse import parse_qs
 from flask import Blueprint, Response, abort, current_app, render_template, request
 
 from guidegraph.errors import QueryError, QueryRefused
-from guidegraph.query.sparql import GRAPH_FORMATS, RESULT_FORMATS, run_query, term_for
+from guidegraph.formats import GRAPH_FORMATS, RDF_SYNTAXES, RESULT_FORMATS
+from guidegraph.query.sparql import run_query, term_for
 
 from .context import query_limits, readable_store_path
 
@@ -30,9 +31,9 @@ _RESULT_BY_MEDIA.update({"application/json": "json", "application/xml": "xml", "
 _GRAPH_BY_MEDIA = {media: name for name, media in GRAPH_FORMATS.items()
                    if name in ("turtle", "jsonld", "ntriples", "xml")}
 _GRAPH_BY_MEDIA.update({"application/x-turtle": "turtle", "text/plain": "ntriples", "application/xml": "xml"})
-_FORMAT_ALIASES = {"json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "turtle", "ttl": "turtle",
-                   "jsonld": "jsonld", "json-ld": "jsonld", "ntriples": "ntriples", "nt": "ntriples", "rdfxml": "xml",
-                   "rdf+xml": "xml"}
+# what format= may say: a result format's name, an RDF syntax's name or one of its aliases
+_FORMAT_ALIASES = {name: name for name in RESULT_FORMATS}
+_FORMAT_ALIASES.update({alias: s.name for s in RDF_SYNTAXES.values() for alias in (s.name, *s.aliases)})
 
 
 def _params(raw: bytes) -> dict[str, list[str]]:

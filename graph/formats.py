@@ -23,13 +23,13 @@ class RdfSyntax:
 
 
 RDF_SYNTAXES: dict[str, RdfSyntax] = {s.name: s for s in (
-    RdfSyntax("turtle", "text/turtle", ox.RdfFormat.TURTLE, (".ttl", ".turtle"), False),
-    RdfSyntax("ntriples", "application/n-triples", ox.RdfFormat.N_TRIPLES, (".nt", ".ntriples"), False),
-    RdfSyntax("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD, (".jsonld", ".json"), True),
+    RdfSyntax("turtle", "text/turtle", ox.RdfFormat.TURTLE, (".ttl", ".turtle"), False, ("ttl",)),
+    RdfSyntax("ntriples", "application/n-triples", ox.RdfFormat.N_TRIPLES, (".nt", ".ntriples"), False, ("nt",)),
+    RdfSyntax("jsonld", "application/ld+json", ox.RdfFormat.JSON_LD, (".jsonld", ".json"), True, ("json-ld",)),
     RdfSyntax("xml", "application/rdf+xml", ox.RdfFormat.RDF_XML, (".rdf", ".owl", ".xml"), False,
               ("rdfxml", "rdf+xml")),
     RdfSyntax("trig", "application/trig", ox.RdfFormat.TRIG, (".trig",), True),
-    RdfSyntax("nquads", "application/n-quads", ox.RdfFormat.N_QUADS, (".nq", ".nquads"), True),
+    RdfSyntax("nquads", "application/n-quads", ox.RdfFormat.N_QUADS, (".nq", ".nquads"), True, ("nq",)),
 )}
 # what a CONSTRUCT or DESCRIBE result may come as, by name
 GRAPH_FORMATS: dict[str, str] = {s.name: s.media_type for s in RDF_SYNTAXES.values()}

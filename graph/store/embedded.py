@@ -102,7 +102,7 @@ class Store:
         if current is None:
             if not self.path.is_dir():
                 raise StoreError(f"there is no store at {self.path} (the folder is missing): run `guidegraph build` "
-                                 "to make one, or name another with --store")
+                                 "first, or name another store with --store")
             raise StoreError(f"no graph in the store at {self.path}: run `guidegraph build` first")
         if self._ox is None or self._opened != current:
             try:
