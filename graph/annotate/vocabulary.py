@@ -22,7 +22,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from guidegraph.errors import GuidegraphError
-from guidegraph.namespaces import GG
+from guidegraph.namespaces import GG, local_name
 from guidegraph.paths import ontology_file
 
 _TOKEN = re.compile(r"[A-Za-z0-9]+\+?")
@@ -162,7 +162,7 @@ class Vocabulary:
     def label(self, iri: URIRef) -> str:
         """Return the preferred label of a concept (or the end of its IRI)."""
         c = self.concepts.get(iri)
-        return c.pref_label if c else str(iri).rsplit("#", 1)[-1]
+        return c.pref_label if c else local_name(iri)
 
     def match(self, key: tuple[str, ...], caps: bool) -> URIRef | None:
         """Look up a token key; abbreviations only when written in capitals."""

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from guidegraph.namespaces import GRAPH_FINDINGS, PREFIXES
+from guidegraph.namespaces import GRAPH_FINDINGS, PREFIXES, local_name
 from guidegraph.paths import queries_dir
 from guidegraph.query.saved import SavedQuery, parse_saved_query
 from guidegraph.sandbox import ChildTimedOut, ChildVanished, die_with_parent, run_in_child
@@ -146,11 +146,11 @@ def findings(store) -> list[Finding]:
         key = str(r.finding)
         f = out.get(key)
         if f is None:
-            f = out[key] = Finding(key, str(r.type).rsplit("#", 1)[-1], str(r.check), str(r.severity), str(r.message),
+            f = out[key] = Finding(key, local_name(r.type), str(r.check), str(r.severity), str(r.message),
                                    bool(r.within.toPython()) if r.within is not None else False)
         if r.node is None or any(i.iri == str(r.node) for i in f.involves):
             continue
-        item = Involved(str(r.node), str(r.kind).rsplit("#", 1)[-1].rsplit("/", 1)[-1] if r.kind else "node",
+        item = Involved(str(r.node), local_name(r.kind) if r.kind else "node",
                         str(r.doc) if r.doc else None, str(r.file) if r.file else None,
                         int(r.start) if r.start is not None else None, int(r.end) if r.end is not None else None)
         if item.document and item.start is not None:
