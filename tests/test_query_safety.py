@@ -270,7 +270,10 @@ def test_a_parameter_that_is_not_an_iri_is_refused_on_the_command_line(built_sto
 def _children(pid: int) -> set[int]:
     out = set()
     for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
+        try:
+            text = (task / "children").read_text().split()
+        except (FileNotFoundError, ProcessLookupError):  # a server thread that ended after the listing
+            continue
         out.update(int(t) for t in text)
     return out
 
