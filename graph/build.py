@@ -23,6 +23,7 @@ from guidegraph import __version__
 from guidegraph.annotate.statements import annotate
 from guidegraph.annotate.vocabulary import load_vocabulary
 from guidegraph.checks import sparql as checks
+from guidegraph.checks.reviews import REVIEWS_FILE, read_reviews, reviews_graph
 from guidegraph.checks.shapes import validate
 from guidegraph.errors import CorpusError, DocumentError, GuidegraphError
 from guidegraph.ingest.document import ingest
@@ -35,6 +36,7 @@ from guidegraph.namespaces import (
     GRAPH_INFERRED,
     GRAPH_ONTOLOGY,
     GRAPH_PROVENANCE,
+    GRAPH_REVIEWS,
     GRAPH_VALIDATION,
     GRAPH_VOCABULARY,
     ID,
@@ -251,6 +253,10 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
             raise CorpusError(f"no document could be built, the store was left as it was: {reasons}")
         extra = [(GRAPH_ONTOLOGY, Graph().parse(ontology_file("guidegraph.ttl"), format="turtle")),
                  (GRAPH_VOCABULARY, Graph().parse(ontology_file("vocabulary.ttl"), format="turtle")), *extra_graphs]
+        # the authors' reviews of findings, kept beside the corpus, travel with every build
+        reviews = read_reviews(Path(root) / REVIEWS_FILE)
+        if reviews:
+            extra.append((GRAPH_REVIEWS, reviews_graph(reviews)))
         if reason:
             stage(f"reasoning over {len(facts):,} statement facts")
             reasoning = reason_about(facts, tbox())
@@ -264,7 +270,7 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
         else:
             report.reasoning = {"notes": ["reasoning skipped (--no-reason)"], "inferences": 0}
         facts.clear()
-        prov = provenance_graph(inputs_built, report.failures, started, datetime.now(UTC))
+        prov = provenance_graph(inputs_built, report.failures, started, datetime.now(UTC), corpus=Path(root))
         for iri, g in [*extra, (GRAPH_PROVENANCE, prov)]:
             report.triples += len(g)
             yield "".join(nquads(g, iri))
@@ -322,8 +328,9 @@ def library_versions() -> dict[str, str]:
     return out
 
 
-def provenance_graph(docs: list[InputFile], failures: list[Failure], started: datetime, ended: datetime) -> Graph:
-    """Describe the build as a prov:Activity: when, with which versions, from which inputs."""
+def provenance_graph(docs: list[InputFile], failures: list[Failure], started: datetime, ended: datetime,
+                     corpus: Path | None = None) -> Graph:
+    """Describe the build as a prov:Activity: when, with which versions, from which inputs (and their folder)."""
     g = Graph(identifier=GRAPH_PROVENANCE)
     activity = ID[f"build/{started.strftime('%Y%m%dT%H%M%S%fZ')}"]
     agent = ID["software/guidegraph"]
@@ -332,6 +339,9 @@ def provenance_graph(docs: list[InputFile], failures: list[Failure], started: da
     g.add((activity, PROV.startedAtTime, Literal(started.isoformat(), datatype=XSD.dateTime)))
     g.add((activity, PROV.endedAtTime, Literal(ended.isoformat(), datatype=XSD.dateTime)))
     g.add((activity, PROV.wasAssociatedWith, agent))
+    if corpus is not None:
+        # where the reviews file of this corpus is (guidegraph review writes it there)
+        g.add((activity, GG.corpusFolder, Literal(str(corpus.resolve()))))
     g.add((agent, RDF.type, PROV.SoftwareAgent))
     for name, v in library_versions().items():
         g.add((agent, GG.softwareVersion, Literal(f"{name} {v}")))

@@ -89,7 +89,22 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--severity", choices=["error", "warning", "info"], help="show only this severity and above")
     p.add_argument("--type", dest="types", action="append", default=[],
                    help="show only findings of this check (repeatable)")
+    p.add_argument("--show-dismissed", action="store_true",
+                   help="list the findings an author dismissed too (they never count for --fail-on)")
     p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("review", help="accept or dismiss a finding, with a reason kept beside the corpus",
+                       description="Record an author's decision on a finding in reviews.ttl beside the corpus "
+                                   "(read by every build) and in the store. A dismissed finding no longer counts "
+                                   "for `check --fail-on`, until the words it involves change.")
+    p.add_argument("finding", help="the finding's IRI, as `guidegraph check --format json` lists it (ggid:… works)")
+    decision = p.add_mutually_exclusive_group(required=True)
+    decision.add_argument("--dismiss", metavar="REASON", help="dismiss it, saying why")
+    decision.add_argument("--accept", metavar="REASON", nargs="?", const="", help="accept it (a reason is optional)")
+    p.add_argument("--reviews", type=Path, default=None,
+                   help="the reviews file (default: reviews.ttl in the corpus folder the store was built from)")
+    _store_arg(p)
+    p.set_defaults(func=cmd_review)
 
     p = sub.add_parser("reason", help="recompute the inferred graph of the store with HermiT")
     _store_arg(p)
@@ -377,6 +392,7 @@ def cmd_query(args) -> int:
 def cmd_check(args) -> int:
     import csv
 
+    from guidegraph.checks.reviews import status, stored_reviews
     from guidegraph.checks.sparql import SEVERITIES, checked, findings, reaches
 
     store = Store(args.store)
@@ -386,12 +402,19 @@ def cmd_check(args) -> int:
         raise GuidegraphError(f"the store at {store.path} was built without the checks (--no-checks): "
                               "rebuild without that option to get findings")
     found = findings(store)
-    shown = reaches(found, args.severity) if args.severity else found
+    reviews = stored_reviews(store)
+    statuses = {f.iri: status(f, reviews) for f in found}
+    counted = [f for f in found if not statuses[f.iri].silenced]
+    shown = found if args.show_dismissed else counted
+    shown = reaches(shown, args.severity) if args.severity else shown
     if args.types:
         shown = [f for f in shown if f.check in args.types or f.type in args.types]
+    stale = sorted(set(reviews) - set(statuses))
     if args.format == "json":
         counts = {s: sum(1 for f in shown if f.severity == s) for s in SEVERITIES}
-        print(json.dumps({"counts": counts, "findings": [f.as_dict() for f in shown]}, indent=2))
+        print(json.dumps({"counts": counts, "dismissed": len(found) - len(counted), "staleReviews": stale,
+                          "findings": [f.as_dict() | {"review": statuses[f.iri].as_dict()} for f in shown]},
+                         indent=2))
     elif args.format == "csv":
         out = csv.writer(sys.stdout)
         out.writerow(["severity", "check", "type", "finding", "message", "within_document", "involves", "kind",
@@ -401,12 +424,40 @@ def cmd_check(args) -> int:
                 out.writerow([f.severity, f.check, f.type, f.iri, f.message, f.within_document] +
                              ([i.iri, i.kind, i.source_file, i.start, i.end, i.quote] if i else [""] * 6))
     else:
-        _print_report(shown)
-    return EXIT_PARTIAL if reaches(found, args.fail_on) else EXIT_OK
+        _print_report(shown, statuses)
+        _print_reviews(found, counted, statuses, stale)
+    return EXIT_PARTIAL if reaches(counted, args.fail_on) else EXIT_OK
 
 
-def _print_report(found) -> None:
+def _print_reviews(found, counted, statuses, stale) -> None:
+    changed = [f for f in found if statuses[f.iri].changed]
+    if len(found) > len(counted):
+        print(f"{len(found) - len(counted)} finding(s) dismissed by review, not counted "
+              "(--show-dismissed lists them)")
+    for f in changed:
+        print(f"reviewed as {statuses[f.iri].decision}, but the words it involves changed since: review it again: "
+              f"{f.iri}")
+    for iri in stale:
+        print(f"a review names a finding the checks no longer make (its statements changed or were fixed): {iri}")
+
+
+def cmd_review(args) -> int:
+    from guidegraph.checks.reviews import review
+    from guidegraph.query.sparql import term_for
+
+    store = Store(args.store)
+    if not store.exists():
+        raise GuidegraphError(f"no graph in the store at {store.path}: run `guidegraph build` first")
+    decision, reason = ("dismissed", args.dismiss) if args.dismiss is not None else ("accepted", args.accept)
+    made, path = review(store, str(term_for(args.finding, "iri")), decision, reason, args.reviews)
+    print(f"{made.decision} {made.finding}" + (f" ({made.reason})" if made.reason else "") + f"; kept in {path}")
+    return EXIT_OK
+
+
+def _print_report(found, statuses=None) -> None:
     from guidegraph.checks.sparql import SEVERITIES
+
+    statuses = statuses or {}
 
     if not found:
         print("No findings.")
@@ -423,7 +474,11 @@ def _print_report(found) -> None:
         for file, items in by_file.items():
             print(f"  {file}")
             for f in items:
-                print(f"    [{f.check}] {f.message}")
+                said = statuses.get(f.iri)
+                note = ""
+                if said is not None and said.decision:
+                    note = f" ({said.decision}" + (f": {said.reason})" if said.reason else ")")
+                print(f"    [{f.check}] {f.message}{note}")
                 for i in f.involves:
                     if i.quote is not None:
                         quote = i.quote if len(i.quote) <= 140 else i.quote[:137] + "…"

@@ -27,6 +27,7 @@ GRAPH_INFERRED = ID["graph/inferred"]
 GRAPH_FINDINGS = ID["graph/findings"]
 GRAPH_PROVENANCE = ID["graph/provenance"]
 GRAPH_VALIDATION = ID["graph/validation"]
+GRAPH_REVIEWS = ID["graph/reviews"]
 
 
 def document_iri(slug: str):
