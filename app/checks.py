@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
+from guidegraph.checks.reviews import status, stored_reviews
 from guidegraph.checks.sparql import SEVERITIES, checked, findings, load_checks
 from guidegraph.views.pages import select
 
@@ -27,15 +28,19 @@ def _findings():
     generation = store().current
     if generation not in _findings_by_generation:
         _findings_by_generation.clear()
-        _findings_by_generation[generation] = findings(store())
+        found = findings(store())
+        reviews = stored_reviews(store())
+        _findings_by_generation[generation] = (found, {f.iri: status(f, reviews) for f in found})
     return _findings_by_generation[generation]
 
 
 @bp.route("/checks")
 @bp.route("/checks.json", endpoint="report_json")
 def report():
-    """Show the findings, filtered by check, severity and document."""
-    found = _findings()
+    """Show the findings, filtered by check, severity and document; dismissed ones on request."""
+    found, statuses = _findings()
+    show_dismissed = request.args.get("dismissed") in ("1", "true", "yes")
+    dismissed = sum(1 for s in statuses.values() if s.silenced)
     checks = sorted({f.check for f in found})
     files = sorted({i.source_file for f in found for i in f.involves if i.source_file})
     wanted_checks = set(request.args.getlist("check")) - {""}
@@ -50,14 +55,17 @@ def report():
     shown = [f for f in found
              if (not wanted_checks or f.check in wanted_checks)
              and (not severity or SEVERITIES.index(f.severity) <= SEVERITIES.index(severity))
-             and (not document or any(i.source_file == document for i in f.involves))]
+             and (not document or any(i.source_file == document for i in f.involves))
+             and (show_dismissed or not statuses[f.iri].silenced)]
     items = []
     for f in shown:
-        item = f.as_dict()
+        item = f.as_dict() | {"review": statuses[f.iri].as_dict()}
         urls().link(item["involves"], "iri")
         items.append(item)
     counts = {s: sum(1 for f in shown if f.severity == s) for s in SEVERITIES}
-    data = {"counts": counts, "filters": {"check": sorted(wanted_checks), "severity": severity, "document": document},
+    data = {"counts": counts, "dismissed": dismissed,
+            "filters": {"check": sorted(wanted_checks), "severity": severity, "document": document,
+                        "dismissed": show_dismissed},
             "findings": items, "shacl": select(store(), SHACL_QUERY), "checked": checked(store())}
     if wants_json():
         return jsonify(data)

@@ -86,3 +86,22 @@ def test_an_accepted_finding_still_counts(run_cli, corpus, tmp_path):
         assert run_cli("review", f["finding"], "--accept", "--store", store).returncode == 0
     assert run_cli("check", "--store", store).returncode == 1
     assert run_cli("check", "--store", store).stdout.count("(accepted)") == 8
+
+
+def test_the_checks_page_hides_dismissed_findings_and_shows_them_with_their_reason_on_request(run_cli, corpus,
+                                                                                            tmp_path):
+    from guidegraph.web import create_app
+
+    store = tmp_path / "store"
+    _build(run_cli, corpus, store)
+    first = _errors(run_cli, store)[0]
+    assert run_cli("review", first["finding"], "--dismiss", "numbered by the source", "--store", store).returncode == 0
+    client = create_app({"STORE": str(store), "TESTING": True}).test_client()
+    report = client.get("/checks.json").get_json()
+    assert report["dismissed"] == 1 and first["finding"] not in [f["finding"] for f in report["findings"]]
+    shown = client.get("/checks.json?dismissed=1").get_json()
+    [same] = [f for f in shown["findings"] if f["finding"] == first["finding"]]
+    assert same["review"] == {"decision": "dismissed", "reason": "numbered by the source", "changedSinceReview": False}
+    page = client.get("/checks?dismissed=1").get_data(as_text=True)
+    assert "dismissed by review: numbered by the source" in page
+    assert "1 dismissed by review" in client.get("/checks").get_data(as_text=True)
