@@ -77,8 +77,8 @@ def predictions(doc, ann, vocab, model: str = "directives"):
         for i, found in ann.directives.items():
             for d in found:
                 directives[i].append(Predicted(d.action_start, d.action_end, d.strength,
-                                               d.purpose[2] if d.purpose else "",
-                                               d.preferred_over[2] if d.preferred_over else ""))
+                                               d.purpose.text if d.purpose else "",
+                                               d.preferred_over.text if d.preferred_over else ""))
     return directives, roles
 
 

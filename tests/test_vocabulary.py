@@ -89,7 +89,8 @@ def test_the_concepts_that_select_patients_are_read_from_the_vocabulary():
     assert set(v.not_concepts) == {"radiation oncology", "radiation oncologist", "medical oncology",
                                    "orthopedic surgeon", "orthopedic surgery", "nuclear medicine"}
     assert v.roots == {"intervention": GGV.Intervention, "scope": GGV.Cancer, "situation": GGV.Condition,
-                       "drug": GGV.DrugTherapy, "radiation": GGV.RadiationTherapy}
+                       "drug": GGV.DrugTherapy, "radiation": GGV.RadiationTherapy,
+                       "assessment": GGV.Assessment, "adverse event": GGV.AdverseEvent, "outcome": GGV.Outcome}
 
 
 def test_the_criteria_terms_are_typed_as_the_ontology_declares_them():

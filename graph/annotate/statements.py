@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
+from guidegraph.annotate.directives import Directive, directives, mention_roles
 from guidegraph.annotate.doses import DoseSchedule, dose_schedules
 from guidegraph.annotate.modality import INHERITED, POOR_EFFECT, modality
 from guidegraph.annotate.pathways import Pathway, pathways
@@ -68,6 +69,8 @@ class Annotation:
     # (interventions, situations)
     poor_effect: dict[int, tuple[list[URIRef], list[URIRef]]] = field(default_factory=dict)
     primary: dict[int, URIRef] = field(default_factory=dict)
+    directives: dict[int, list[Directive]] = field(default_factory=dict)
+    roles: dict[int, str] = field(default_factory=dict)  # by the mention's start
 
 
 def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
@@ -101,6 +104,13 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
         found = criteria(doc.raw, st.start, st.end, by_statement.get(i, []), vocab)
         if found:
             ann.population[i] = found
+    for i, st in enumerate(doc.statements):
+        strength = None if ann.modality[i] == "inform" else ann.modality[i]
+        roles = mention_roles(doc.raw, st.start, st.end, by_statement.get(i, []), vocab, strength is not None)
+        ann.roles.update(roles)
+        found = directives(doc.raw, i, st.start, st.end, by_statement.get(i, []), roles, strength)
+        if found:
+            ann.directives[i] = found
     for k, sec in enumerate(doc.sections):
         heading_mentions = [Mention(m.start, m.end, m.concept, -1)
                             for m in find_mentions(doc.raw, sec.start, sec.end, -1, vocab, ann.abbreviations)]

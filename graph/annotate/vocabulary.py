@@ -29,6 +29,8 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+\+?")
 # the branches annotation reads (a gg:…Root of the concept scheme each): role → property
 ROOTS = {"intervention": GG.interventionRoot, "scope": GG.scopeRoot, "situation": GG.situationRoot,
          "drug": GG.drugRoot, "radiation": GG.radiationRoot}
+# branches a vocabulary may name, read for mention roles (graph/annotate/directives.py)
+OPTIONAL_ROOTS = {"assessment": GG.assessmentRoot, "adverse event": GG.adverseEventRoot, "outcome": GG.outcomeRoot}
 
 
 class VocabularyError(GuidegraphError):
@@ -118,8 +120,9 @@ class Vocabulary:
         return self.roots[role]
 
     def in_branch(self, iri: URIRef, role: str) -> bool:
-        """Tell whether ``iri`` is in the branch read as ``role``: its root or narrower."""
-        return self.is_a(iri, self.roots[role])
+        """Tell whether ``iri`` is in the branch read as ``role``: its root or narrower (False for a branch
+        the vocabulary does not name)."""
+        return role in self.roots and self.is_a(iri, self.roots[role])
 
     def scale(self, concept: URIRef) -> Scale:
         """Return the scale of a numeric criterion or the bounds of a band (None where open or unknown)."""
@@ -241,6 +244,10 @@ def _roots(g: Graph, scheme: URIRef, concepts: dict, path: str) -> dict[str, URI
                                   f"naming a concept of the vocabulary (found {len(found)}): say which concept's "
                                   f"branch annotation reads as {role}")
         roots[role] = found[0]
+    for role, prop in OPTIONAL_ROOTS.items():
+        found = [c for c in g.objects(scheme, prop) if c in concepts]
+        if found:
+            roots[role] = found[0]
     return roots
 
 

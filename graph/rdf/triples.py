@@ -18,6 +18,13 @@ Triple = tuple[URIRef, URIRef, URIRef | Literal]
 # how much text around a quote a TextQuoteSelector keeps as prefix and suffix
 QUOTE_CONTEXT = 32
 _DATE_PROPERTY = {"modified": DCTERMS.modified, "issued": DCTERMS.issued, "reviewed": SCHEMA.lastReviewed}
+# the concepts of the gg:Strength and gg:MentionRoles schemes, by the names annotation gives them
+_STRENGTH = {"contraindicated": GG.strengthContraindicated, "avoid": GG.strengthAvoid, "caution": GG.strengthCaution,
+             "allow": GG.strengthAllow, "consider": GG.strengthConsider, "prefer": GG.strengthPrefer,
+             "recommend": GG.strengthRecommend, "require": GG.strengthRequire, "dose-adjust": GG.strengthDoseAdjust}
+_ROLE = {"recommendedAction": GG.RecommendedAction, "comparator": GG.Comparator, "outcome": GG.OutcomeRole,
+         "adverseEvent": GG.AdverseEventRole, "precondition": GG.Precondition, "priorTreatment": GG.PriorTreatment,
+         "population": GG.PopulationRole, "teamMember": GG.TeamMember}
 
 
 def _int(value: int) -> Literal:
@@ -250,6 +257,10 @@ def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
         yield node, GG.inStatement, ti
         yield from _span(node, m.start, m.end)
         yield node, GG.asWritten, Literal(doc.raw[m.start:m.end])
+        if m.start in ann.roles:
+            yield node, GG.role, _ROLE[ann.roles[m.start]]
+    for i, found in sorted(ann.directives.items()):
+        yield from _directive_triples(doc, d, st_iris[i], found, ann)
     for criteria in ann.section_criteria.values():
         for c in criteria:
             yield from _criterion(d, c)
@@ -275,6 +286,38 @@ def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
             if previous is not None:
                 yield previous, GG.nextStep, step
             previous = step
+
+
+def _directive_triples(doc: Document, d: URIRef, ti: URIRef, found, ann) -> Iterator[Triple]:
+    """Yield a statement's directives (graph/annotate/directives.py), each part a node with its offsets."""
+    st = doc.statements[found[0].statement]
+    criteria = [_criterion_iri(d, c) for c in [*ann.population.get(found[0].statement, []),
+                                               *_section_conditions(doc, st.section, ann)]]
+    for x in found:
+        di = URIRef(f"{d}/directive/{x.action_start}")
+        yield ti, GG.directive, di
+        yield di, RDF.type, GG.Directive
+        yield di, GG.inStatement, ti
+        yield di, GG.action, x.action
+        yield di, GG.actionMention, URIRef(f"{d}/mention/{x.action_start}")
+        yield di, GG.strength, _STRENGTH[x.strength]
+        yield from _span(di, x.action_start, x.action_end)
+        parts = [(GG.appliesTo, "population", x.population), (GG.purpose, "purpose", x.purpose),
+                 (GG.preferredOver, "preferred-over", x.preferred_over),
+                 *((GG.timing, f"timing/{t.start}", t) for t in x.timing)]
+        for prop, name, part in parts:
+            if part is None:
+                continue
+            node = URIRef(f"{di}/{name}")
+            yield di, prop, node
+            yield node, RDF.type, GG.DirectivePart
+            yield node, GG.asWritten, Literal(part.text)
+            yield from _span(node, part.start, part.end)
+            if part.concept is not None:
+                yield node, GG.partConcept, part.concept
+            if prop == GG.appliesTo:
+                for c in criteria:
+                    yield node, GG.populationCriterion, c
 
 
 def _section_conditions(doc: Document, section, ann):

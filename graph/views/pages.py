@@ -6,6 +6,7 @@ name nodes by their IRIs; which page shows a node is the web layer's business (i
 """
 from __future__ import annotations
 
+import re
 import urllib.parse
 
 from rdflib import URIRef
@@ -183,10 +184,25 @@ SELECT ?marker ?number ?start ?end ?reference ?refTitle ?refContent WHERE {
              OPTIONAL { ?reference dcterms:title ?refTitle } }
 } ORDER BY ?start"""
 CONCEPTS_QUERY = """
-SELECT ?concept ?label ?words ?start ?end ?about WHERE {
+SELECT ?concept ?label ?words ?start ?end ?about ?role WHERE {
   ?m a gg:Mention ; gg:inStatement ?st ; gg:concept ?concept ; gg:asWritten ?words ; gg:start ?start ; gg:end ?end .
   ?concept skos:prefLabel ?label .
   OPTIONAL { ?st gg:aboutIntervention ?concept BIND(true AS ?about) }
+  OPTIONAL { ?m gg:role ?role }
+} ORDER BY ?start"""
+DIRECTIVES_QUERY = """
+SELECT ?directive ?action ?actionLabel ?words ?start ?end ?strength ?rank WHERE {
+  ?st gg:directive ?directive . ?directive gg:action ?action ; gg:strength ?strength ; gg:start ?start ; gg:end ?end .
+  ?directive gg:actionMention/gg:asWritten ?words .
+  OPTIONAL { ?action skos:prefLabel ?actionLabel }
+  OPTIONAL { ?strength gg:rank ?rank }
+} ORDER BY ?start"""
+DIRECTIVE_PARTS_QUERY = """
+SELECT ?directive ?part ?words ?start ?end ?concept ?conceptLabel WHERE {
+  ?st gg:directive ?directive .
+  VALUES ?part { gg:appliesTo gg:purpose gg:timing gg:preferredOver }
+  ?directive ?part ?node . ?node gg:asWritten ?words ; gg:start ?start ; gg:end ?end .
+  OPTIONAL { ?node gg:partConcept ?concept . OPTIONAL { ?concept skos:prefLabel ?conceptLabel } }
 } ORDER BY ?start"""
 DOSES_QUERY = """
 SELECT ?schedule ?drug ?drugLabel ?asWritten ?value ?unit ?route ?frequency ?daysMin ?daysMax ?infusion ?fractions
@@ -239,14 +255,47 @@ def statement_view(store, slug: str, start: int, context: int = 160) -> dict:
         "modality": local_name(row["modality"]), "type": local_name(row["type"]) if row.get("type") else None,
         "section": row.get("heading"),
         "markers": [m | {"dangling": m.get("reference") is None} for m in select(store, MARKERS_QUERY, st=st)],
-        "concepts": select(store, CONCEPTS_QUERY, st=st),
+        "concepts": [c | {"role": _words_of(local_name(c["role"]).removesuffix("Role")) if c.get("role") else None}
+                     for c in select(store, CONCEPTS_QUERY, st=st)],
+        "directives": _directives(store, st),
         "doses": select(store, DOSES_QUERY, st=st),
         "population": select(store, POPULATION_QUERY, st=st),
         "inferred": explanations(store, str(st)),
         "findings": list(related.values()),
-        "sparql": [STATEMENT_QUERY.strip(), MARKERS_QUERY.strip(), CONCEPTS_QUERY.strip(), DOSES_QUERY.strip(),
-                   POPULATION_QUERY.strip(), RELATED_QUERY.strip()],
+        "sparql": [STATEMENT_QUERY.strip(), MARKERS_QUERY.strip(), CONCEPTS_QUERY.strip(), DIRECTIVES_QUERY.strip(),
+                   DIRECTIVE_PARTS_QUERY.strip(), DOSES_QUERY.strip(), POPULATION_QUERY.strip(),
+                   RELATED_QUERY.strip()],
     }
+
+
+def _words_of(name: str, sep: str = " ") -> str:
+    """Spell a concept's CamelCase name as words: "RecommendedAction" → "recommended action"."""
+    return sep.join(w.lower() for w in re.findall(r"[A-Z][a-z]*", name))
+
+
+_PART_KEYS = {"appliesTo": "appliesTo", "purpose": "purpose", "timing": "timing", "preferredOver": "preferredOver"}
+
+
+def _directives(store, st: URIRef) -> list[dict]:
+    """Return a statement's directives, each with its action, strength and parts (words, offsets, concept)."""
+    out: dict[str, dict] = {}
+    for r in select(store, DIRECTIVES_QUERY, st=st):
+        out[r["directive"]] = {"directive": r["directive"], "action": r["action"], "actionLabel": r.get("actionLabel"),
+                               "words": r["words"], "start": r["start"], "end": r["end"],
+                               "strength": _words_of(local_name(r["strength"]).removeprefix("strength"), "-"),
+                               "rank": r.get("rank"),
+                               "appliesTo": None, "purpose": None, "preferredOver": None, "timing": []}
+    for r in select(store, DIRECTIVE_PARTS_QUERY, st=st):
+        if r["directive"] not in out:
+            continue
+        part = {"words": r["words"], "start": r["start"], "end": r["end"], "concept": r.get("concept"),
+                "conceptLabel": r.get("conceptLabel")}
+        key = _PART_KEYS[local_name(r["part"])]
+        if key == "timing":
+            out[r["directive"]]["timing"].append(part)
+        else:
+            out[r["directive"]][key] = part
+    return list(out.values())
 
 
 CONCEPT_QUERY = """

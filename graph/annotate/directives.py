@@ -1,0 +1,238 @@
+"""Read what a statement directs: its directives (action, strength, population, purpose, timing, what the
+action is preferred over) and the role of every concept it mentions.
+
+A directive is TMR's recommendation about the execution of an action type; its strength is a rung of
+the permission ladder ``LADDER`` or a dose adjustment. Only a mention whose role is a recommended
+action becomes a directive's action. The rules are English grammar (words of comparison, purpose and
+time) over the mentions and the branches the vocabulary names; docs/annotation.md describes them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from guidegraph.annotate.modality import modality
+from guidegraph.annotate.vocabulary import Vocabulary
+
+LADDER = ("contraindicated", "avoid", "caution", "allow", "consider", "prefer", "recommend", "require")
+STRENGTHS = (*LADDER, "dose-adjust")
+ROLES = ("recommendedAction", "comparator", "outcome", "adverseEvent", "precondition", "priorTreatment",
+         "population", "teamMember")
+
+_I = re.IGNORECASE
+
+
+@dataclass(frozen=True)
+class Part:
+    """Words of a statement that give one part of a directive, with the concept they name (if any)."""
+
+    start: int
+    end: int
+    text: str
+    concept: URIRef | None = None
+
+
+@dataclass
+class Directive:
+    """One action a statement directs, with its strength and the parts the statement gives it."""
+
+    statement: int
+    action: URIRef
+    action_start: int
+    action_end: int
+    strength: str
+    population: Part | None = None
+    purpose: Part | None = None
+    timing: list[Part] = field(default_factory=list)
+    preferred_over: Part | None = None
+
+
+# strength words that the modality scheme does not tell apart, tried on a clause before its modality
+_STRENGTH_RULES: list[tuple[str | None, re.Pattern[str]]] = [
+    # a comparison of effects is a belief, not a directive: "X is superior to Y in delaying …"
+    (None, re.compile(r"\b(is|are) (superior|inferior) to\b", _I)),
+    ("allow", re.compile(r"^reserve\b|\breserved for\b", _I)),
+    ("recommend", re.compile(r"\b(is|are) (the )?first-line\b", _I)),
+    ("dose-adjust", re.compile(r"\bdose (adjustment|reduction|modification)s?\b"
+                               r"|\b(reduce|adjust|lower) the dose\b", _I)),
+    ("caution", re.compile(r"\b(with|use) caution\b|\bcautious(ly)?\b", _I)),
+    ("require", re.compile(r"\bdo not proceed\b[^.]*\bwithout\b|\b(must|mandatory|mandate|is essential)\b", _I)),
+    # a negated negative asks for the action ("Do not skip dental evaluation")
+    ("recommend", re.compile(r"\b(do not|don['’]t|never)\s+(withhold|skip|overlook|delay|neglect|omit|forget|miss)\b",
+                             _I)),
+    ("allow", re.compile(r"\b(can|may|could) (also )?be (used|de-escalated|given|repeated|administered)\b"
+                         r"|\breasonable to\b|\b(is|are) (usually |commonly )?used\b", _I)),
+    ("consider", re.compile(r"\bparticularly useful\b", _I)),
+    ("prefer", re.compile(r"\bmore appropriate\b|\bpreferred\b", _I)),
+]
+
+# words before a mention that give it a role other than the action (the last words before it)
+_ROLE_BEFORE: list[tuple[str | None, re.Pattern[str]]] = [
+    ("precondition", re.compile(r"\bno\s+(\w+\s+or\s+)?$", _I)),
+    ("comparator", re.compile(r"\b(than|over|as effective as|compared (with|to)|versus|vs\.?|instead of|rather than"
+                              r"|superior to|inferior to|equivalent to|similar to)\s+([\w-]+\s+){0,2}$", _I)),
+    ("adverseEvent", re.compile(r"\b(side effects? of|toxicity of|complications? of)\s+([\w-]+\s+){0,2}$", _I)),
+    ("outcome", re.compile(r"\b(need for|risk of|effectiveness of|value of|potential for|benefit of)\s+"
+                           r"([\w-]+\s+){0,3}$", _I)),
+    ("priorTreatment", re.compile(r"\b(after|following|prior|previous|previously|response to|failure of"
+                                  r"|progression on)\s+([\w-]+\s+){0,3}$", _I)),
+    ("precondition", re.compile(r"\b(before|prior to|until|concurrent(ly)? with|during)\s+"
+                                r"(starting|initiating|beginning|each|any)?\s*([\w-]+\s+){0,2}$"
+                                r"|\bwith all\s+$|\b(receiving|on|taking)\s+$|\b(when|if|unless)\s+([\w-]+\s+){0,2}$"
+                                r"|\bproceed with\s+$|\badd\b[^,;]*\bto (the |an? )?([\w-]+/)?$"
+                                r"|\b(requiring|needing)\s+$", _I)),
+    # what the named action is ("X is the primary treatment"): part of the action's words
+    (None, re.compile(r"\b(is|are)\s+(the |an? )?([\w-]+\s+){0,2}$", _I)),
+]
+_TEAM = re.compile(r"\bteams?\s+(of|including)\b[^.;]*$|\b(refer(ral)? to|consult(ation with)?)\s+$", _I)
+
+_PURPOSE = re.compile(r"\b(?:to|in order to|essential for|for)\s+((?:prevent|minimi[sz]e|reduce|decrease|relieve"
+                      r"|improve|control|delay|avoid|palliate|maintain|preserve)\w*\b[^,;:.—()-]*)", _I)
+_PURPOSE_NOUN = re.compile(r"\bfor\s+((?:[\w-]+\s+){0,3}?(?:relief|control|prevention|palliation|evaluation"
+                           r"|assessment))\b", _I)
+_PREFERRED = re.compile(r"\b(?:preferred|favou?red|chosen|recommended)\s+(?:over|to)\s+([^,;:.—()]+)"
+                        r"|\b(?:rather than|instead of|in preference to)\s+([^,;:.—()]+)", _I)
+_TIMING = re.compile(r"\b(at (?:the time of )?diagnosis|from the outset|immediately|first-line|second-line"
+                     r"|(?:before|after|following|prior to|until|during)\s+[^,;:.—()]{3,60}"
+                     r"|(?:combined with|in combination with|together with|concurrent(?:ly)? with|with all)"
+                     r"\s+[^,;:.—()]{3,60}"
+                     r"|for (?:at least |up to )?\d+(?:-\d+)? (?:days?|weeks?|months?|years?)"
+                     r"|interrupt\w*\b[^,;:.—()]{0,40})", _I)
+_POPULATION = re.compile(r"^(?:for|in)\s+([^,:]{3,100})[,:]|\b(?:in|for) ((?:all |any )?(?:patients|women|men|adults"
+                         r"|those|people)\b[^,;:.—()]{0,80})", _I)
+_CLAUSE_BREAK = re.compile(r"\s[-–—]\s|—|;|:\s|,\s+(?=(with|and|but|while|whereas|though|although|which)\b)", _I)
+
+
+def mention_roles(raw: str, start: int, end: int, mentions, vocab: Vocabulary, directs: bool) -> dict[int, str]:
+    """Return the role of every mention of the statement ``raw[start:end]``, by the mention's start.
+
+    ``directs`` tells whether the statement directs anything: without it no mention is a recommended action,
+    and an action it only describes gets no role (a belief's subject, read by beliefs).
+    """
+    text = raw[start:end]
+    purposes = [(start + m.start(1), start + m.end(1))
+                for pattern in (_PURPOSE, _PURPOSE_NOUN) for m in pattern.finditer(text)]
+    roles: dict[int, str] = {}
+    named: list = []
+    for m in mentions:
+        # an example in brackets of an action just named ("bone-modifying agents (denosumab or …)") is part of it
+        if named and _in_brackets_after(raw, named[-1].end, m.start):
+            continue
+        named.append(m)
+        before = raw[max(start, m.start - 60):m.start]
+        actionable = vocab.in_branch(m.concept, "intervention") or vocab.in_branch(m.concept, "assessment")
+        role = None
+        if _TEAM.search(raw[max(start, m.start - 200):m.start]) and actionable:
+            role = "teamMember"
+        elif any(s <= m.start < e for s, e in purposes):
+            role = "adverseEvent" if vocab.in_branch(m.concept, "adverse event") else "outcome"
+        elif m.concept in vocab.categorical or m.concept in vocab.numeric:
+            role = "population"
+        else:
+            rule = next(((name,) for name, pattern in _ROLE_BEFORE if pattern.search(before)), None)
+            if rule == (None,):
+                continue
+            role = rule[0] if rule else None
+        if role is None:
+            if vocab.in_branch(m.concept, "adverse event"):
+                role = "adverseEvent"
+            elif vocab.in_branch(m.concept, "outcome"):
+                role = "outcome"
+            elif vocab.in_branch(m.concept, "scope") or vocab.in_branch(m.concept, "situation") \
+                    or not actionable:
+                role = "population"
+            elif directs:
+                role = "recommendedAction"
+        if role is not None:
+            if not actionable and role in ("comparator", "priorTreatment", "teamMember"):
+                role = "population"
+            roles[m.start] = role
+    return roles
+
+
+def _in_brackets_after(raw: str, named_end: int, start: int) -> bool:
+    """Tell whether ``start`` is inside a bracket that opens right after words ending at ``named_end``."""
+    between = raw[named_end:start]
+    inside = between.lstrip()
+    return inside.startswith("(") and ")" not in between and not re.match(r"\((with|plus|and|or)\b", inside, _I)
+
+
+def clause_strength(text: str, default: str | None) -> str | None:
+    """Return the strength a clause's words give, else ``default`` (the statement's)."""
+    for name, pattern in _STRENGTH_RULES:
+        if pattern.search(text):
+            return name
+    own = modality(text)
+    return default if own == "inform" else own
+
+
+def _clause_default(raw: str, clause_start: int, statement_start: int, statement_end: int,
+                    strength: str | None) -> str | None:
+    """Return the strength a clause without strength words takes: the statement's words' (its modality when
+    they say nothing more), unless a dash or a semicolon sets the clause off."""
+    lead = raw[statement_start:clause_start].rstrip()
+    if lead.endswith(("-", "–", "—", ";")):
+        return None
+    return clause_strength(raw[statement_start:statement_end], strength)
+
+
+def _clauses(start: int, end: int, raw: str) -> list[tuple[int, int]]:
+    """Split a statement at dashes, semicolons and colons into (start, end) clauses."""
+    out, at = [], start
+    for m in _CLAUSE_BREAK.finditer(raw, start, end):
+        if m.start() > at:
+            out.append((at, m.start()))
+        at = m.end()
+    if at < end:
+        out.append((at, end))
+    return out
+
+
+_TRAILING_MARKERS = re.compile(r"(\s+\d+(\s*[,–-]\s*\d+)*)+\s*$")
+
+
+def _part(raw: str, start: int, end: int, mentions, skip=()) -> Part:
+    # the citation markers that end a statement ("… of the jaw risk 1") are not part of the words
+    text = _TRAILING_MARKERS.sub("", raw[start:end]).rstrip()
+    end = start + len(text)
+    concept = next((m.concept for m in mentions if start <= m.start < end and m.start not in skip), None)
+    return Part(start, end, text, concept)
+
+
+def directives(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, str],
+               statement_strength: str | None) -> list[Directive]:
+    """Return the directives of statement ``i`` (``raw[start:end]``): one per mention that is a recommended action."""
+    text = raw[start:end]
+    actions = [m for m in mentions if roles.get(m.start) == "recommendedAction"]
+    if not actions or statement_strength is None:
+        return []
+    population = None
+    m = _POPULATION.search(text)
+    if m:
+        g = 1 if m.group(1) else 2
+        population = _part(raw, start + m.start(g), start + m.end(g), mentions)
+    purpose = None
+    m = _PURPOSE.search(text) or _PURPOSE_NOUN.search(text)
+    if m:
+        purpose = _part(raw, start + m.start(1), start + m.end(1), mentions)
+    preferred = None
+    m = _PREFERRED.search(text)
+    if m:
+        g = 1 if m.group(1) else 2
+        preferred = _part(raw, start + m.start(g), start + m.end(g), mentions)
+    timings = [_part(raw, start + t.start(), start + t.end(), mentions) for t in _TIMING.finditer(text)]
+    clauses = _clauses(start, end, raw)
+    out = []
+    for a in actions:
+        cs, ce = next(((s, e) for s, e in clauses if s <= a.start < e), (start, end))
+        strength = clause_strength(raw[cs:ce], _clause_default(raw, cs, start, end, statement_strength))
+        if strength is None:
+            continue
+        out.append(Directive(i, a.concept, a.start, a.end, strength, population=population,
+                             purpose=purpose,
+                             timing=[t for t in timings if not (t.start <= a.start < t.end)],
+                             preferred_over=preferred if preferred and not preferred.start <= a.start < preferred.end
+                             else None))
+    return out
