@@ -193,6 +193,21 @@ def test_statement_page_is_the_provenance_panel(client):
     assert "The SPARQL behind this panel" in html and "ggv:ZoledronicAcid ⊑ ggv:Bisphosphonate" in html
 
 
+def test_statement_panel_shows_its_directives_with_their_parts_and_the_roles_of_its_mentions(client):
+    data = client.get(BREAST + "/statement/1411.json").get_json()
+    directives = {d["words"]: d for d in data["directives"]}
+    assert set(directives) == {"complete dental evaluation", "dental work"}
+    evaluation = directives["complete dental evaluation"]
+    assert evaluation["strength"] == "require" and evaluation["rank"] == 8
+    assert evaluation["purpose"]["words"] == "minimize osteonecrosis of the jaw risk"
+    assert evaluation["purpose"]["conceptLabel"] == "osteonecrosis of the jaw"
+    assert [t["words"] for t in evaluation["timing"]] == ["Before starting BMAs"]
+    roles = {c["words"]: c["role"] for c in data["concepts"]}
+    assert roles["BMAs"] == "precondition" and roles["dental work"] == "recommended action"
+    html = client.get(BREAST + "/statement/1411").get_data(as_text=True)
+    assert "<strong>require</strong>" in html and "purpose: minimize osteonecrosis of the jaw risk" in html
+
+
 def test_concept_page_groups_statements_by_document(client):
     data = client.get("/concept/Bisphosphonate.json").get_json()
     assert {n["label"] for n in data["narrower"]} == {"zoledronic acid", "pamidronate"}
