@@ -38,7 +38,10 @@ def console():
     chosen = saved.get(name) if name else None
     if name and chosen is None:
         abort(404, f"no saved query named {name!r}: the console's list shows the saved queries")
-    values = {p.name: request.args.get(p.name, p.example or "") for p in chosen.params} if chosen else {}
+    # the examples of the forms: a value from the query's header, or a node of the store's own
+    examples = {(q.name, p.name): p.example_in(store()) or "" for q in saved.values() for p in q.params}
+    values = {p.name: request.args.get(p.name, examples[(chosen.name, p.name)])
+              for p in chosen.params} if chosen else {}
     if chosen and not text:
         text = chosen.text
     text = text or DEFAULT_QUERY
@@ -80,6 +83,7 @@ def console():
     if wants_json():
         return jsonify(result), status, headers
     page_html = render_template("console/page.html", saved=saved, saved_name=name, share_args=share_args,
+                                examples=examples,
                                 **{k: v for k, v in result.items() if k != "saved"})
     return page_html, status, headers
 

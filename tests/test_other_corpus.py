@@ -108,9 +108,8 @@ def test_the_overview_names_no_topic_the_corpus_does_not_share_and_searches_for_
     assert 'placeholder="Search statements and concepts, e.g. physical activity"' in html
 
 
-# not /query: the saved queries' example parameters (queries/*.rq) name documents of the default corpus
 @pytest.mark.parametrize("path", ["/", "/compare", "/explore", "/pathways", "/checks", f"/document/{ADULTS}",
-                                  "/pathways/path", "/search?q=blood"])
+                                  "/pathways/path", "/search?q=blood", "/query", "/query?saved=statement-provenance"])
 def test_no_page_shows_what_belongs_to_the_default_corpus(client, path):
     html = client.get(path).get_data(as_text=True)
     assert [w for w in DEFAULT_CORPUS_WORDS if w.lower() in html.lower()] == []
@@ -161,3 +160,10 @@ def test_what_this_corpus_lacks_is_a_deliberate_404(client):
     assert client.get("/document/oracle-breast-cancer-bone-metastasis").status_code == 404
     missing = client.get("/document/oracle-breast-cancer-bone-metastasis.json").get_json()
     assert missing["message"] == "no document 'oracle-breast-cancer-bone-metastasis' in the store"
+
+
+def test_the_consoles_examples_are_nodes_of_this_corpus(client):
+    for saved, param in (("document-citations", "document"), ("statement-provenance", "statement")):
+        data = client.get("/query.json", query_string={"saved": saved}).get_json()
+        assert data["values"][param].startswith("https://w3id.org/guidegraph/id/document/hypertension-"), data["values"]
+        assert data.get("error") is None and data["rows"], (saved, data.get("error"))
