@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
+from guidegraph.annotate.citations import Citations, citations
 from guidegraph.annotate.directives import Directive, directives, mention_roles
 from guidegraph.annotate.doses import DoseSchedule, dose_schedules
 from guidegraph.annotate.modality import INHERITED, POOR_EFFECT, modality
@@ -69,6 +70,7 @@ class Annotation:
     # (interventions, situations)
     poor_effect: dict[int, tuple[list[URIRef], list[URIRef]]] = field(default_factory=dict)
     primary: dict[int, URIRef] = field(default_factory=dict)
+    citations: Citations = field(default_factory=Citations)
     directives: dict[int, list[Directive]] = field(default_factory=dict)
     roles: dict[int, str] = field(default_factory=dict)  # by the mention's start
 
@@ -139,6 +141,7 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
                 found = find_mentions(doc.raw, at, at + len(ref.title), -1, vocab, ann.abbreviations)
                 if found:
                     ann.reference_concepts[k] = _unique([m.concept for m in found])
+    ann.citations = citations(doc, vocab, ann.mentions, ann.topics, ann.abbreviations)
     return ann
 
 

@@ -248,6 +248,7 @@ def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
     for k, concepts in ann.reference_concepts.items():
         for c in concepts:
             yield URIRef(f"{d}/reference/{doc.references[k].number}"), GG.mentions, c
+    yield from _citation_triples(doc, d, st_iris, ann.citations)
     for m in ann.mentions:
         node = URIRef(f"{d}/mention/{m.start}")
         ti = st_iris[m.statement]
@@ -286,6 +287,34 @@ def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
             if previous is not None:
                 yield previous, GG.nextStep, step
             previous = step
+
+
+def _citation_triples(doc: Document, d: URIRef, st_iris: list[URIRef], cit) -> Iterator[Triple]:
+    """Yield what the citation checks read (graph/annotate/citations.py): title mentions, the
+    reference's publisher and title judgements, and the figures statements claim."""
+    def ref(k: int) -> URIRef:
+        return URIRef(f"{d}/reference/{doc.references[k].number}")
+
+    for m in cit.title_mentions:
+        node = URIRef(f"{d}/title-mention/{m.start}")
+        yield ref(m.reference), GG.titleMention, node
+        yield node, RDF.type, GG.TitleMention
+        yield node, GG.titleConcept, m.concept
+        yield node, GG.asWritten, Literal(doc.raw[m.start:m.end])
+        yield from _span(node, m.start, m.end)
+    for k in sorted(cit.own_publisher):
+        yield ref(k), GG.publishedByDocumentPublisher, Literal(True)
+    for k in sorted(cit.generic_title):
+        yield ref(k), GG.genericTitle, Literal(True)
+    for k, concepts in sorted(cit.off_topic.items()):
+        for c in concepts:
+            yield ref(k), GG.unsharedTopic, c
+    for f in cit.figures:
+        node = URIRef(f"{d}/figure/{f.start}")
+        yield st_iris[f.statement], GG.clinicalFigure, node
+        yield node, RDF.type, GG.ClinicalFigure
+        yield node, GG.asWritten, Literal(doc.raw[f.start:f.end])
+        yield from _span(node, f.start, f.end)
 
 
 def _directive_triples(doc: Document, d: URIRef, ti: URIRef, found, ann) -> Iterator[Triple]:
