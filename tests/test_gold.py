@@ -74,7 +74,7 @@ def test_the_citation_checks_find_at_least_their_measured_share_in_both_parts(sc
         ("off-topic-reference", "dev"): (2, 2), ("off-topic-reference", "heldout"): (2, 3),
         ("self-published-or-generic", "dev"): (2, 2), ("self-published-or-generic", "heldout"): (1, 1),
         ("unsupported-statement", "dev"): (50, 50), ("unsupported-statement", "heldout"): (32, 35),
-        ("uncited-claim", "dev"): (1, 4), ("uncited-claim", "heldout"): (3, 26),
+        ("uncited-claim", "dev"): (1, 4), ("uncited-claim", "heldout"): (4, 26),
     }
     for (kind, part), (least, total) in floors.items():
         found, all_ = scored.recall([kind], parts=[part])

@@ -32,8 +32,11 @@ _FIGURE = re.compile(
     rf"(?:{_RANGE}\s*(?:%|percent\b)"
     r"|[≤≥<>]\s*=?\s*\d+(?:\.\d+)?"
     rf"|\b{_RANGE}\s*(?:mg|g|gy|ml|mmol|mcg|µg|iu|mg/m2|mg/kg)\b"
-    rf"|\b{_RANGE}\s*(?:days?|weeks?|months?|years?|hours?|minutes?|fractions?|cycles?|doses?)\b"
+    # a count may carry one word before its unit: "1 or 2 large doses", "5 daily fractions"
+    rf"|\b{_RANGE}\s*(?:[a-z]+\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?|fractions?|cycles?|doses?)\b"
     r"|\b(?:(?-i:HR|OR|RR)|hazard ratio|odds ratio|relative risk)\s*[=:,]?\s*\d+(?:\.\d+)?"
+    # an effect compared without a figure is a claim too: "as effective as", "equally effective"
+    r"|\b(?:as effective as|equally effective|just as well as|superior to|inferior to|non-inferior to)\b"
     r"|\bstud(?:y|ies)\s+(?:have\s+|has\s+)?(?:shown|found|show|showed|suggests?|demonstrated)\b)", re.I)
 
 
