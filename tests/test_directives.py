@@ -40,7 +40,7 @@ def test_directives_score_at_least_what_was_measured_on_the_dev_part(annotated):
     dev = score(*annotated)["dev"]
     assert dev["action"][0] >= 0.94 and dev["action"][1] >= 0.79
     assert dev["strength"][0] >= 0.89 and dev["strength"][1] >= 0.75
-    assert dev["purpose"][1] >= 0.46 and dev["preferred-over"][1] >= 0.25
+    assert dev["purpose"][0] == 1.0 and dev["purpose"][1] >= 0.69 and dev["preferred-over"][1] >= 0.25
     assert dev["role"] >= 0.91
 
 

@@ -90,7 +90,8 @@ def test_the_concepts_that_select_patients_are_read_from_the_vocabulary():
                                    "orthopedic surgeon", "orthopedic surgery", "nuclear medicine"}
     assert v.roots == {"intervention": GGV.Intervention, "scope": GGV.Cancer, "situation": GGV.Condition,
                        "drug": GGV.DrugTherapy, "radiation": GGV.RadiationTherapy,
-                       "assessment": GGV.Assessment, "adverse event": GGV.AdverseEvent, "outcome": GGV.Outcome}
+                       "assessment": GGV.Assessment, "adverse event": GGV.AdverseEvent, "outcome": GGV.Outcome,
+                       "symptom": GGV.Symptom}
 
 
 def test_the_criteria_terms_are_typed_as_the_ontology_declares_them():

@@ -92,6 +92,7 @@ _PURPOSE = re.compile(r"\b(?:to|in order to|essential for|for)\s+((?:prevent|min
                       r"|improve|control|delay|avoid|palliate|maintain|preserve)\w*\b[^,;:.—()-]*)", _I)
 _PURPOSE_NOUN = re.compile(r"\bfor\s+((?:[\w-]+\s+){0,3}?(?:relief|control|prevention|palliation|evaluation"
                            r"|assessment))\b", _I)
+_FOR_SYMPTOM = re.compile(r"\bfor\s+([\w-]+\s+)?$", _I)
 _PREFERRED = re.compile(r"\b(?:preferred|favou?red|chosen|recommended)\s+(?:over|to)\s+([^,;:.—()]+)"
                         r"|\b(?:rather than|instead of|in preference to)\s+([^,;:.—()]+)", _I)
 _TIMING = re.compile(r"\b(at (?:the time of )?diagnosis|from the outset|immediately|first-line|second-line"
@@ -126,7 +127,7 @@ def mention_roles(raw: str, start: int, end: int, mentions, vocab: Vocabulary, d
         role = None
         if _TEAM.search(raw[max(start, m.start - 200):m.start]) and actionable:
             role = "teamMember"
-        elif any(s <= m.start < e for s, e in purposes):
+        elif any(s <= m.start < e for s, e in purposes) or _relieved(raw, start, m, vocab):
             role = "adverseEvent" if vocab.in_branch(m.concept, "adverse event") else "outcome"
         elif m.concept in vocab.categorical or m.concept in vocab.numeric:
             role = "population"
@@ -150,6 +151,12 @@ def mention_roles(raw: str, start: int, end: int, mentions, vocab: Vocabulary, d
                 role = "population"
             roles[m.start] = role
     return roles
+
+
+def _relieved(raw: str, start: int, mention, vocab: Vocabulary) -> bool:
+    """Tell whether a mention is a symptom that something is for ("brachytherapy for dysphagia"): its relief."""
+    before = raw[max(start, mention.start - 30):mention.start]
+    return vocab.in_branch(mention.concept, "symptom") and bool(_FOR_SYMPTOM.search(before))
 
 
 def _in_brackets_after(raw: str, named_end: int, start: int) -> bool:
@@ -217,6 +224,12 @@ def directives(raw: str, i: int, start: int, end: int, mentions, roles: dict[int
     m = _PURPOSE.search(text) or _PURPOSE_NOUN.search(text)
     if m:
         purpose = _part(raw, start + m.start(1), start + m.end(1), mentions)
+    else:
+        # the relief of a symptom: "Use brachytherapy or stenting for dysphagia"
+        symptom = next((x for x in mentions if roles.get(x.start) == "outcome" and _FOR_SYMPTOM.search(
+            raw[max(start, x.start - 30):x.start])), None)
+        if symptom is not None:
+            purpose = Part(symptom.start, symptom.end, raw[symptom.start:symptom.end], symptom.concept)
     preferred = None
     m = _PREFERRED.search(text)
     if m:

@@ -30,7 +30,8 @@ _TOKEN = re.compile(r"[A-Za-z0-9]+\+?")
 ROOTS = {"intervention": GG.interventionRoot, "scope": GG.scopeRoot, "situation": GG.situationRoot,
          "drug": GG.drugRoot, "radiation": GG.radiationRoot}
 # branches a vocabulary may name, read for mention roles (graph/annotate/directives.py)
-OPTIONAL_ROOTS = {"assessment": GG.assessmentRoot, "adverse event": GG.adverseEventRoot, "outcome": GG.outcomeRoot}
+OPTIONAL_ROOTS = {"assessment": GG.assessmentRoot, "adverse event": GG.adverseEventRoot, "outcome": GG.outcomeRoot,
+                  "symptom": GG.symptomRoot}
 
 
 class VocabularyError(GuidegraphError):
