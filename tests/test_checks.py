@@ -131,7 +131,7 @@ def test_every_involved_piece_quotes_its_document(corpus_findings, corpus_docs):
 
 def test_every_check_is_a_construct_query_with_headers():
     checks = load_checks()
-    assert len(checks) == 20
+    assert len(checks) == 21
     for c in checks:
         assert c.title and c.description and "CONSTRUCT" in c.text
 
@@ -254,6 +254,18 @@ def test_unsupported_statement_when_every_marker_dangles_or_points_to_a_flagged_
     (f,) = [f for f in found if f.check == "unsupported-statement"]
     statements = [i.quote for i in f.involves if i.kind == "Statement"]
     assert statements == ["Denosumab is recommended for bone metastases. 1, 3"]
+
+
+def test_a_reference_cited_for_two_different_cancers_but_not_for_two_kinds_of_one(tmp_path):
+    def corpus(first, second):
+        body = (f"Denosumab is recommended for {first} with bone metastases. 1\n\n"
+                f"Chemotherapy is recommended for {second}. 1")
+        return {"a.txt": page(ANY_T, body, refs=1)}
+    fired = run(tmp_path, corpus("breast cancer", "esophageal cancer"))
+    (f,) = [f for f in fired if f.check == "reference-for-unrelated-claims"]
+    assert f.type == "GenericSource" and "cited both for " in f.message
+    quiet = run(tmp_path / "2", corpus("esophageal adenocarcinoma", "esophageal squamous cell carcinoma"))
+    assert "reference-for-unrelated-claims" not in checks_of(quiet)
 
 
 def test_uncited_claim_lists_the_figures_of_statements_without_a_marker(tmp_path):
@@ -458,7 +470,7 @@ def test_a_check_that_runs_too_long_is_stopped_and_reported_not_lost(tmp_path):
     report = build([folder], store, reason=False, check_shapes=False, check_timeout=0.0001)
     assert sorted(report.unfinished_checks) == sorted(c.name for c in load_checks())
     incomplete = [f for f in findings(store) if f.type == "CheckIncomplete"]
-    assert len(incomplete) == 20 and all(f.severity == "warning" for f in incomplete)
+    assert len(incomplete) == 21 and all(f.severity == "warning" for f in incomplete)
     assert "did not finish in 0.0001 s" in incomplete[0].message and "--check-timeout" in incomplete[0].message
 
 
