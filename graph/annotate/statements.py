@@ -109,8 +109,10 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
     for i, st in enumerate(doc.statements):
         strength = None if ann.modality[i] == "inform" else ann.modality[i]
         roles = mention_roles(doc.raw, st.start, st.end, by_statement.get(i, []), vocab, strength is not None)
-        ann.roles.update(roles)
         found = directives(doc.raw, i, st.start, st.end, by_statement.get(i, []), roles, strength)
+        directed = {d.action_start for d in found}
+        # a recommended action is what a directive directs: one that no clause directs has no role
+        ann.roles.update({k: r for k, r in roles.items() if r != "recommendedAction" or k in directed})
         if found:
             ann.directives[i] = found
     for k, sec in enumerate(doc.sections):
