@@ -73,6 +73,7 @@ class Citations:
 
 def citations(doc: Document, vocab: Vocabulary, mentions, topics: list[URIRef], abbreviations) -> Citations:
     """Return the citation facts of a document, given its statements' concept mentions and its topics."""
+    # imported here: statements.annotate calls this module
     from guidegraph.annotate.statements import find_mentions
 
     out = Citations()
@@ -95,7 +96,7 @@ def citations(doc: Document, vocab: Vocabulary, mentions, topics: list[URIRef], 
         if unshared:
             out.off_topic[k] = unshared
     for i, st in enumerate(doc.statements):
-        out.figures.extend(Figure(i, st.start + m.start(), st.start + m.end()) for m in _FIGURE.finditer(st.text))
+        out.figures.extend(Figure(i, m.start(), m.end()) for m in _FIGURE.finditer(doc.raw, st.start, st.end))
     return out
 
 
