@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
+from guidegraph.annotate.mentions import find_mentions
 from guidegraph.annotate.vocabulary import Vocabulary, tokens
 from guidegraph.model import Document
 
@@ -73,9 +74,6 @@ class Citations:
 
 def citations(doc: Document, vocab: Vocabulary, mentions, topics: list[URIRef], abbreviations) -> Citations:
     """Return the citation facts of a document, given its statements' concept mentions and its topics."""
-    # imported here: statements.annotate calls this module
-    from guidegraph.annotate.statements import find_mentions
-
     out = Citations()
     by_statement: dict[int, set[URIRef]] = {}
     for m in mentions:

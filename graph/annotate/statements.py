@@ -12,10 +12,11 @@ from rdflib import URIRef
 from guidegraph.annotate.citations import Citations, citations
 from guidegraph.annotate.directives import Directive, directives, mention_roles
 from guidegraph.annotate.doses import DoseSchedule, dose_schedules
+from guidegraph.annotate.mentions import Mention, defined_abbreviations, find_mentions
 from guidegraph.annotate.modality import INHERITED, POOR_EFFECT, modality
 from guidegraph.annotate.pathways import Pathway, pathways
 from guidegraph.annotate.population import Criterion, criteria
-from guidegraph.annotate.vocabulary import Vocabulary, tokens
+from guidegraph.annotate.vocabulary import Vocabulary
 from guidegraph.model import Document
 
 _PRONOUN_START = re.compile(r"^(they|these|this|it|such|both)\b", re.I)
@@ -25,16 +26,6 @@ _TIMING = re.compile(r"\bno ((?:[\w-]+)(?: or [\w-]+)*) (\d+|one|two|three|four|
                      r"(days?|weeks?|months?) before\b", re.I)
 _NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "eight": 8, "twelve": 12}
 _UNIT_DAYS = {"day": 1, "week": 7, "month": 30}
-
-
-@dataclass
-class Mention:
-    """Words of a statement that name a concept."""
-
-    start: int
-    end: int
-    concept: URIRef
-    statement: int  # index into Document.statements
 
 
 @dataclass
@@ -258,59 +249,4 @@ def _context_drugs(doc, i, by_statement, vocab) -> list[URIRef]:
         for k in (j, j - 1):
             if k >= 0:
                 out.extend(m.concept for m in by_statement.get(k, []))
-    return out
-
-
-_ABBREV = re.compile(r"\(([A-Z][A-Za-z0-9]{1,7})\)|\bor ([A-Z]{2,6})\b")
-
-
-def defined_abbreviations(doc: Document, vocab: Vocabulary) -> dict[str, URIRef]:
-    """Find abbreviations the text defines: "skeletal-related events (SREs)", "… of the jaw or ONJ"."""
-    found: dict[str, URIRef] = {}
-    for st in doc.statements:
-        text = doc.raw[st.start:st.end]
-        for m in _ABBREV.finditer(text):
-            abbr = m.group(1) or m.group(2)
-            if not any(ch.isupper() for ch in abbr[1:]) and not abbr.isupper():
-                continue
-            before = tokens(text[:m.start()])
-            # the longest run of words just before the bracket that names a concept
-            for n in range(min(vocab.longest, len(before)), 0, -1):
-                key = tuple(t for t, _, _ in before[-n:])
-                concept = vocab.match(key, caps=False)
-                if concept:
-                    found[abbr.rstrip("s") if abbr.endswith("s") and abbr[:-1].isupper() else abbr] = concept
-                    break
-    return found
-
-
-def find_mentions(raw: str, start: int, end: int, statement: int, vocab: Vocabulary,
-                  abbreviations: dict[str, URIRef] | None = None) -> list[Mention]:
-    """Return the concept mentions in ``raw[start:end]``, longest match first, left to right."""
-    text = raw[start:end]
-    toks = tokens(text)
-    words = [text[s:e] for _, s, e in toks]
-    out: list[Mention] = []
-    i = 0
-    while i < len(toks):
-        hit = None
-        for n in range(min(vocab.longest, len(toks) - i), 0, -1):
-            key = tuple(t for t, _, _ in toks[i:i + n])
-            caps = all(w.isupper() or w.isdigit() or w.rstrip("s").isupper() for w in words[i:i + n])
-            if key in vocab.index and vocab.index[key] is None:
-                hit = (n, None)  # a phrase that names no concept ("radiation oncology")
-                break
-            concept = vocab.match(key, caps)
-            if concept is None and n == 1 and abbreviations:
-                concept = abbreviations.get(words[i]) or abbreviations.get(words[i].rstrip("s"))
-            if concept is not None:
-                hit = (n, concept)
-                break
-        if hit:
-            n, concept = hit
-            if concept is not None:
-                out.append(Mention(start + toks[i][1], start + toks[i + n - 1][2], concept, statement))
-            i += n
-        else:
-            i += 1
     return out

@@ -1,0 +1,76 @@
+"""Find the concepts a statement names: vocabulary labels matched longest first, and the
+abbreviations a document defines ("skeletal-related events (SREs)"). Every mention keeps its offsets."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from guidegraph.annotate.vocabulary import Vocabulary, tokens
+from guidegraph.model import Document
+
+
+@dataclass
+class Mention:
+    """Words of a statement that name a concept."""
+
+    start: int
+    end: int
+    concept: URIRef
+    statement: int  # index into Document.statements
+
+
+_ABBREV = re.compile(r"\(([A-Z][A-Za-z0-9]{1,7})\)|\bor ([A-Z]{2,6})\b")
+
+
+def defined_abbreviations(doc: Document, vocab: Vocabulary) -> dict[str, URIRef]:
+    """Find abbreviations the text defines: "skeletal-related events (SREs)", "… of the jaw or ONJ"."""
+    found: dict[str, URIRef] = {}
+    for st in doc.statements:
+        text = doc.raw[st.start:st.end]
+        for m in _ABBREV.finditer(text):
+            abbr = m.group(1) or m.group(2)
+            if not any(ch.isupper() for ch in abbr[1:]) and not abbr.isupper():
+                continue
+            before = tokens(text[:m.start()])
+            # the longest run of words just before the bracket that names a concept
+            for n in range(min(vocab.longest, len(before)), 0, -1):
+                key = tuple(t for t, _, _ in before[-n:])
+                concept = vocab.match(key, caps=False)
+                if concept:
+                    found[abbr.rstrip("s") if abbr.endswith("s") and abbr[:-1].isupper() else abbr] = concept
+                    break
+    return found
+
+
+def find_mentions(raw: str, start: int, end: int, statement: int, vocab: Vocabulary,
+                  abbreviations: dict[str, URIRef] | None = None) -> list[Mention]:
+    """Return the concept mentions in ``raw[start:end]``, longest match first, left to right."""
+    text = raw[start:end]
+    toks = tokens(text)
+    words = [text[s:e] for _, s, e in toks]
+    out: list[Mention] = []
+    i = 0
+    while i < len(toks):
+        hit = None
+        for n in range(min(vocab.longest, len(toks) - i), 0, -1):
+            key = tuple(t for t, _, _ in toks[i:i + n])
+            caps = all(w.isupper() or w.isdigit() or w.rstrip("s").isupper() for w in words[i:i + n])
+            if key in vocab.index and vocab.index[key] is None:
+                hit = (n, None)  # a phrase that names no concept ("radiation oncology")
+                break
+            concept = vocab.match(key, caps)
+            if concept is None and n == 1 and abbreviations:
+                concept = abbreviations.get(words[i]) or abbreviations.get(words[i].rstrip("s"))
+            if concept is not None:
+                hit = (n, concept)
+                break
+        if hit:
+            n, concept = hit
+            if concept is not None:
+                out.append(Mention(start + toks[i][1], start + toks[i + n - 1][2], concept, statement))
+            i += n
+        else:
+            i += 1
+    return out
