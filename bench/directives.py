@@ -130,6 +130,119 @@ def score(docs: dict, annotations: dict, vocab, model: str = "directives", gold:
     return out
 
 
+CLAIM_FIELDS = ("belief action", "effect", "outcome", "figure", "safety action", "condition", "safety strength",
+                "hedge")
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """One belief or safety statement as a model reads it: the action's words and label, and what it claims."""
+
+    kind: str  # "belief" or "safety"
+    start: int
+    end: int
+    label: str
+    effect: str = ""  # a belief's effect, a safety statement's strength
+    outcome: str = ""  # a belief's outcome, a safety statement's condition
+    figures: tuple[str, ...] = ()
+
+
+def claim_predictions(doc, ann, vocab, model: str = "directives"):
+    """Return, by statement index, the predicted beliefs and safety statements, and the hedges' words.
+
+    ``model`` "before" reads what annotation gave before beliefs: a poor effect of an intervention
+    (``Annotation.poor_effect``) as a works-poorly belief, and no hedges.
+    """
+    claims: dict[int, list[Claimed]] = defaultdict(list)
+    hedged: dict[int, list[str]] = defaultdict(list)
+
+    def label(c):
+        return str(vocab.label(c)) if c is not None else ""
+
+    if model == "before":
+        for i, (actions, _situations) in ann.poor_effect.items():
+            for m in ann.mentions:
+                if m.statement == i and m.concept in actions:
+                    claims[i].append(Claimed("belief", m.start, m.end, label(m.concept), "works-poorly"))
+        return claims, hedged
+    for i, found in getattr(ann, "beliefs", {}).items():
+        for b in found:
+            claims[i].append(Claimed("belief", b.action_start, b.action_end, label(b.action), b.effect,
+                                     b.outcome.text if b.outcome else "", tuple(f.text for f in b.figures)))
+    for i, found in getattr(ann, "safety", {}).items():
+        for x in found:
+            claims[i].append(Claimed("safety", x.action_start, x.action_end, label(x.action), x.strength,
+                                     x.condition.text))
+    for i, found in getattr(ann, "hedges", {}).items():
+        hedged[i] = [h.text for h in found]
+    return claims, hedged
+
+
+def score_claims(docs: dict, annotations: dict, vocab, model: str = "directives",
+                 gold: list[dict] | None = None) -> dict:
+    """Return, by part, precision and recall of the beliefs' and safety statements' fields, and of hedges.
+
+    Matching, statement by statement (a gold statement and an annotated one overlap):
+    - belief / safety action: a predicted claim of the kind whose action words overlap the gold row's action
+      words, or, for a gold row without action words (an elliptical item), whose action concept's label
+      shares a content word with the gold action;
+    - effect, safety strength: the statement's predicted and gold labels (as multisets);
+    - outcome, condition: phrases sharing a content word; figure: a predicted figure's words inside a gold
+      figure's;
+    - hedge: the statement's predicted hedge words and its gold hedges (directive and belief rows) share a word.
+    """
+    gold = read_gold() if gold is None else gold
+    counts: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0, 0, 0]))
+    by_doc: dict[str, list[dict]] = defaultdict(list)
+    for row in gold:
+        by_doc[row["doc"]].append(row)
+
+    def add(c, field, predicted, wanted, same):
+        c[field][0] += sum(any(same(p, g) for g in wanted) for p in predicted)
+        c[field][1] += len(predicted)
+        c[field][2] += sum(any(same(p, g) for p in predicted) for g in wanted)
+        c[field][3] += len(wanted)
+
+    def same_action(p, r):
+        if r["action_start"]:
+            return _overlap((p.start, p.end), (int(r["action_start"]), int(r["action_end"])))
+        return bool(_words(p.label) & _words(r["action"]))
+
+    def hedge_words(text):
+        return set(re.findall(r"[a-z]+", text.lower()))
+
+    for slug, rows in by_doc.items():
+        doc, ann = docs[slug], annotations[slug]
+        claims, hedged = claim_predictions(doc, ann, vocab, model)
+        for i, st in enumerate(doc.statements):
+            here = [r for r in rows if _overlap((int(r["stmt_start"]), int(r["stmt_end"])), (st.start, st.end))]
+            if not here:
+                continue
+            c = counts[here[0]["part"]]
+            for kind, prefix, effect_field, outcome_field in (("belief", "belief", "effect", "outcome"),
+                                                              ("safety", "safety", "safety strength", "condition")):
+                wanted = [r for r in here if r["type"] == kind]
+                got = [p for p in claims.get(i, []) if p.kind == kind]
+                add(c, f"{prefix} action", got, wanted, same_action)
+                column = "effect" if kind == "belief" else "strength"
+                add(c, effect_field, [p.effect for p in got], [r[column] for r in wanted], lambda p, g: p == g)
+                column = "outcome" if kind == "belief" else "condition"
+                add(c, outcome_field, [p.outcome for p in got if p.outcome], [r[column] for r in wanted if r[column]],
+                    lambda p, g: bool(_words(p) & _words(g)))
+                if kind == "belief":
+                    add(c, "figure", sorted({f for p in got for f in p.figures}),
+                        sorted({r["figure"] for r in wanted if r["figure"]}),
+                        lambda p, g: p.lower() in g.lower() or g.lower() in p.lower())
+            add(c, "hedge", sorted(set(hedged.get(i, []))), sorted({r["hedge"] for r in here if r["hedge"]}),
+                lambda p, g: bool(hedge_words(p) & hedge_words(g)))
+    out = {}
+    for part in sorted(counts):
+        c = counts[part]
+        out[part] = {f: (c[f][0] / c[f][1] if c[f][1] else 0.0, c[f][2] / c[f][3] if c[f][3] else 0.0)
+                     for f in CLAIM_FIELDS}
+    return out
+
+
 def corpus_annotations():
     """Ingest and annotate the default corpus: (documents, annotations, vocabulary) by slug."""
     from guidegraph.annotate.statements import annotate
@@ -154,6 +267,10 @@ def main(argv=None) -> None:
         for part, figures in score(docs, anns, vocab, model).items():
             cells = "  ".join(f"{f} P {figures[f][0]:.2f} R {figures[f][1]:.2f}" for f in FIELDS)
             print(f"{model:10} {part:8} {cells}  role acc {figures['role']:.2f}")
+    for model in ("before", "directives") if args.model == "both" else (args.model,):
+        for part, figures in score_claims(docs, anns, vocab, model).items():
+            cells = "  ".join(f"{f} P {figures[f][0]:.2f} R {figures[f][1]:.2f}" for f in CLAIM_FIELDS)
+            print(f"{model:10} {part:8} {cells}")
 
 
 if __name__ == "__main__":

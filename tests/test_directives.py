@@ -93,3 +93,61 @@ def test_the_strength_of_each_clause_is_its_own(annotated):
     i = next(k for k, st in enumerate(doc.statements) if st.text.startswith("Do not use combination chemotherapy"))
     assert {doc.raw[d.action_start:d.action_end]: d.strength for d in ann.directives[i]}["combination chemotherapy"] \
         == "avoid"
+
+
+def test_beliefs_and_safety_score_at_least_what_was_measured_on_the_dev_part(annotated):
+    from bench.directives import score_claims
+
+    dev = score_claims(*annotated)["dev"]
+    assert dev["belief action"][0] >= 0.85 and dev["belief action"][1] >= 0.85
+    assert dev["effect"][0] >= 0.9 and dev["effect"][1] >= 0.9
+    assert dev["outcome"][0] >= 0.85 and dev["outcome"][1] >= 0.75
+    assert dev["figure"] == (1.0, 1.0)
+    assert dev["safety action"] == (1.0, 1.0) and dev["condition"] == (1.0, 1.0)
+    assert dev["hedge"][0] >= 0.9 and dev["hedge"][1] >= 0.6
+    # before beliefs, nothing read them
+    assert score_claims(*annotated, model="before")["dev"]["effect"] == (0.0, 0.0)
+
+
+def test_an_item_under_a_lead_in_without_action_takes_the_action_the_lead_in_refers_to(annotated):
+    docs, anns, _ = annotated
+    doc, ann, i = _statement(docs, anns, "oracle-esophageal-cancer-bone-metastases", 3499)
+    (b,) = ann.beliefs[i]
+    assert b.effect == "improves" and b.outcome.text == "dysphagia"
+    assert [(f.text, f.kind, f.value) for f in b.figures] == [("72%", "percentage", 0.72)]
+    # "This approach:" names no action: the antecedent is in the sentence before the lead-in, kept with its offsets
+    assert b.antecedent is not None and not doc.statements[i].start <= b.antecedent.start < doc.statements[i].end
+    assert doc.raw[b.antecedent.start:b.antecedent.end] == "Palliative chemoradiotherapy"
+    assert (b.action_start, b.action_end) == (b.antecedent.start, b.antecedent.end)
+
+
+def test_an_anaphor_resolves_to_its_antecedent_and_keeps_its_own_words(annotated):
+    docs, anns, vocab = annotated
+    doc, ann, i = _statement(docs, anns, "oracle-esophageal-cancer-bone-metastases", 3594)
+    (b,) = ann.beliefs[i]
+    assert doc.raw[b.action_start:b.action_end] == "this approach" and b.effect == "causes"
+    assert doc.raw[b.antecedent.start:b.antecedent.end] == "Palliative chemoradiotherapy"
+    assert b.action == b.antecedent.concept
+
+
+def test_a_purpose_and_a_claim_the_reader_is_told_not_to_make_are_no_beliefs(annotated):
+    docs, anns, _ = annotated
+    doc, ann, i = _statement(docs, anns, "oracle-esophageal-cancer-bone-metastases", 4872)
+    assert i not in ann.beliefs  # "… is essential to prevent renal toxicity"
+    doc, ann, i = _statement(docs, anns, "oracle-breast-cancer-bone-metastasis", 5416)
+    assert [(doc.raw[b.action_start:b.action_end], b.effect) for b in ann.beliefs[i]] == \
+        [("single 8 Gy fraction", "no-effect")]
+
+
+def test_a_dose_adjusted_in_a_condition_is_a_safety_statement_of_the_lead_in_drug(annotated):
+    docs, anns, _ = annotated
+    doc, ann, i = _statement(docs, anns, "oracle-esophageal-cancer-bone-metastases", 2076)
+    (x,) = ann.safety[i]
+    assert x.strength == "dose-adjust" and x.condition.text == "creatinine clearance <60 mL/min"
+    assert doc.raw[x.action_start:x.action_end].lower() == "zoledronic acid" and x.antecedent is not None
+
+
+def test_hedges_keep_their_words_and_offsets(annotated):
+    docs, anns, _ = annotated
+    doc, ann, i = _statement(docs, anns, "oracle-breast-cancer-bone-metastasis", 3781)
+    assert [(h.text, doc.raw[h.start:h.end]) for h in ann.hedges[i]] == [("may", "may")]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
+from guidegraph.annotate.beliefs import Belief, Safety, beliefs, context_action, hedges, safety
 from guidegraph.annotate.citations import Citations, citations
 from guidegraph.annotate.directives import Directive, directives, mention_roles
 from guidegraph.annotate.doses import DoseSchedule, dose_schedules
@@ -64,6 +65,9 @@ class Annotation:
     citations: Citations = field(default_factory=Citations)
     directives: dict[int, list[Directive]] = field(default_factory=dict)
     roles: dict[int, str] = field(default_factory=dict)  # by the mention's start
+    beliefs: dict[int, list[Belief]] = field(default_factory=dict)
+    safety: dict[int, list[Safety]] = field(default_factory=dict)
+    hedges: dict[int, list] = field(default_factory=dict)  # the softening words (directives.Part) of a statement
 
 
 def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
@@ -106,6 +110,7 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
         ann.roles.update({k: r for k, r in roles.items() if r != "recommendedAction" or k in directed})
         if found:
             ann.directives[i] = found
+    _claims(doc, ann, by_statement, vocab)
     for k, sec in enumerate(doc.sections):
         heading_mentions = [Mention(m.start, m.end, m.concept, -1)
                             for m in find_mentions(doc.raw, sec.start, sec.end, -1, vocab, ann.abbreviations)]
@@ -139,6 +144,27 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
 
 
 _OPENING_CLAUSE = re.compile(r"^(for|if|in|when|before|after|during)\b[^,:]{0,80}[,:]\s*", re.I)
+
+
+def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabulary) -> None:
+    """Read every statement's beliefs, safety statements and hedges (annotate/beliefs.py), an action left out
+    or named by an anaphor taken from the lead-in or the statements before."""
+    def actionable(c):
+        return vocab.in_branch(c, "intervention") or vocab.in_branch(c, "assessment")
+
+    for i, st in enumerate(doc.statements):
+        here = by_statement.get(i, [])
+        context = context_action(doc, i, by_statement, ann.roles, ann.directives, actionable)
+        elliptical = st.lead_in is not None or st.parent is not None
+        found = beliefs(doc.raw, i, st.start, st.end, here, ann.roles, actionable, context, elliptical)
+        if found:
+            ann.beliefs[i] = found
+        gated = safety(doc.raw, i, st.start, st.end, here, ann.roles, actionable, context)
+        if gated:
+            ann.safety[i] = gated
+        soft = hedges(doc.raw, st.start, st.end)
+        if soft:
+            ann.hedges[i] = soft
 
 
 def _head_end(raw: str, start: int, end: int) -> int:

@@ -1,0 +1,354 @@
+"""Read what a statement claims: its beliefs (an action's effect on an outcome, with the figures stated), its
+safety statements (an action in a condition), and the hedges that soften what it says.
+
+A belief is TMR's causation belief: the action type's effect (a concept of ``EFFECTS``) on a situation.
+The action of a claim is the intervention the clause is about; when the clause names none, an anaphor
+("this approach", "these agents") or an elliptical list item ("Fewer complications" under "It
+provides:") takes it from the context: the lead-in, else the statements before (``context_action``).
+The rules are English grammar; docs/annotation.md describes them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from guidegraph.annotate.directives import Part
+
+EFFECTS = ("prevents", "delays", "reduces", "relieves", "improves", "causes", "works-poorly", "no-effect")
+SAFETY = ("safe", "caution", "dose-adjust", "cannot-be-given")
+
+_I = re.IGNORECASE
+
+
+@dataclass
+class Belief:
+    """What a statement claims an action does to an outcome, with the figures it states."""
+
+    statement: int
+    action: URIRef | None
+    action_start: int  # the words naming the action (or the anaphor, or the antecedent's words elsewhere)
+    action_end: int
+    effect: str
+    effect_start: int
+    effect_end: int
+    outcome: Part | None = None
+    figures: list[Figure] = field(default_factory=list)
+    antecedent: Part | None = None  # the words of another statement the action was resolved to
+
+
+@dataclass
+class Safety:
+    """An action's safety in a patient condition: safe, with caution, with an adjusted dose, or not at all."""
+
+    statement: int
+    action: URIRef | None
+    action_start: int
+    action_end: int
+    strength: str
+    condition: Part
+    antecedent: Part | None = None
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number a claim states, as written, with its offsets and (when simple) its value and kind."""
+
+    start: int
+    end: int
+    text: str
+    kind: str  # "percentage", "hazard ratio", "duration", "number"
+    value: float | None = None
+
+
+# the effect a clause's words assert, tried in order (the first whose words are found wins)
+_EFFECT_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("no-effect", re.compile(r"\b(as effective as|equally effective|equivalent|similar (efficacy|effect\w*)"
+                             r"|unproven|no (proven )?(impact|effect|benefit|difference)|not proven"
+                             r"|does not (currently )?(change|improve|affect|alter))\b", _I)),
+    ("works-poorly", re.compile(r"\b(less proven|less effective|(benefit|effect|efficacy) is (limited|modest|small)"
+                                r"|limited (benefit|effect|efficacy)|poor(ly)? (response|respond\w*|effective)"
+                                r"|works? poorly)\b", _I)),
+    ("delays", re.compile(r"\bdelay(s|ing|ed)?\b", _I)),
+    ("prevents", re.compile(r"\bprevent(s|ed|ing|able|ion)?\b", _I)),
+    ("reduces", re.compile(r"\b(reduc(e|es|ed|ing|tion)|decreas(e|es|ed|ing)|lower(s|ed|ing)?|fewer)\b", _I)),
+    ("relieves", re.compile(r"\b(reliev(e|es|ed|ing)|relief|palliat(e|es|ed|ing))\b", _I)),
+    ("causes", re.compile(r"\b(caus(e|es|ed|ing)|induc(e|es|ed|ing)|leads? to|risk of|side effects?|toxicit(y|ies)"
+                          r"|complications? of)\b", _I)),
+    ("improves", re.compile(r"\b(improv(e|es|ed|ing|ement)|better|superior|benefit|achiev(e|es|ed|ing)"
+                            r"|median (overall )?survival|help(s)? (determine|assess|predict|identify))\b", _I)),
+]
+# a clause whose effect word reads as the purpose of a directive ("to prevent …") claims nothing
+_PURPOSE_BEFORE = re.compile(r"\b(to|for|in order to|essential for|aims? to|aimed at|intended to)\s+$"
+                             r"|\bfor\s+([\w-]+\s+){1,3}$", _I)
+# a verb of a participle that describes the patients ("patients achieving remission") is no claim
+_DESCRIBES_PATIENTS = re.compile(r"\b(patients|those|people|who|whose)\s+$", _I)
+# a claim the statement tells the reader not to make ("Do not assume X is superior")
+_DENIED = re.compile(r"^\s*(do not|don['’]t|never)\s+(assume|believe|think|expect)\b", _I)
+# an effect worded against the comparator's ("superior to X in delaying …"): the effect is the gerund's
+_GERUND_EFFECT = re.compile(r"\bin (delaying|preventing|reducing|relieving|improving)\b", _I)
+# what is affected: the words right after the effect word, up to a preposition, a number or a clause break
+_OUTCOME_AFTER = re.compile(r"^\s*(?:(?:the|a|an|its|their|of|in|on|to|from)\s+)?((?:(?:of (?:the )?(?=[a-z]))?"
+                            r"(?!(?:in|of|for|to|than|with"
+                            r"|compared|from|by|and|or|but|which|that|as|at|when|if|is|are|was|were|remains?"
+                            r"|among|versus|vs)\b)[\w'’/-]+\s*){1,5})", _I)
+# a noun before the effect word names the outcome ("survival benefit", "symptom control")
+_OUTCOME_BEFORE = re.compile(r"((?:[\w'’/-]+\s+){1,3})$", _I)
+_NOUN_EFFECT = re.compile(r"^(benefit|relief|control|improvement|reduction|prevention)\b", _I)
+_STOP_OUTCOME = re.compile(r"^(is|are|be|been|the|a|an|this|that|these|those|it|they|with|proven|and|or|of|in|for"
+                           r"|can|may|provides?|offers?|gives?|achieves?|effective|good|significant|significantly"
+                           r"|well-established|\d+)$", _I)
+_MARKERS = re.compile(r"(\s+\d+(\s*[,–-]\s*\d+)*)+\s*$")
+
+_FIGURES = re.compile(r"(?P<pct>\d+(?:\.\d+)?\s?%)"
+                      r"|(?P<hr>\b(?:HR|hazard ratio|RR|OR|relative risk|odds ratio)\s*(?:of|=|:)?\s*(?P<hrv>\d+\.\d+))"
+                      r"|(?P<dur>\b(?:within\s+)?\d+(?:\.\d+)?(?:\s?[-–]\s?\d+(?:\.\d+)?)?\s+(?:hours?|days?|weeks?"
+                      r"|months?|years?)\b)", _I)
+# numbers that belong to a dose or a schedule, not to a result
+_DOSE_BEFORE = re.compile(r"\b(every|each|after|for|over|q)\s*$|\d\s*$", _I)
+
+_SAFETY_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("dose-adjust", re.compile(r"\bdose (?:adjustment|reduction|modification)s?\b[^.;]*?\b(?:if|in|for|when|with)\s+"
+                               r"(?P<c>[^.;]+)", _I)),
+    ("cannot-be-given", re.compile(r"\b(?:contraindicated|cannot be (?:given|used)|must not be (?:given|used)"
+                                   r"|should not be (?:given|used))\s+(?:in|to|for|with|during)\s+(?P<c>[^.;]+)", _I)),
+    ("caution", re.compile(r"\b(?:with caution|cautiously|caution)\s+(?:in|for|with)\s+(?P<c>[^.;]+)", _I)),
+    ("safe", re.compile(r"\b(?:is|are|remains?) safe\s+(?:in|for|with|during)\s+(?P<c>[^.;]+)"
+                        r"|\bsafely (?:used|given) (?:in|for|with|during)\s+(?P<c2>[^.;]+)", _I)),
+]
+
+HEDGES = re.compile(r"\b(may|might|could|can be considered|can|possibly|probably|likely|usually|often|generally"
+                    r"|typically|in some cases|some (?:studies|patients|evidence)|most (?:\w+ )?patients|many patients"
+                    r"|appears? to|seems? to|suggests?|not (?:yet |definitively )?established|remains? unproven"
+                    r"|limited evidence|less proven|not (?:well )?proven|currently)\b", _I)
+
+# anaphors that stand for an action named before ("this approach", "these agents", "both of these types")
+ANAPHOR = re.compile(r"\b(this (?:approach|drug|agent|treatment|therapy|procedure|medication|method|regimen|option)"
+                     r"|these (?:drugs|agents|inhibitors|treatments|therapies|medications|options|procedures)"
+                     r"|both of these(?: \w+)?|such (?:drugs|agents|treatments|therapies)"
+                     r"|(?:it|they|this)(?=\s+(?:is|are|can|may|has|have|provides?|improves?|reduces?|relieves?|prevents?|causes?|achieves?|works?|does"
+                     r"|do|should|must|helps?)\b))", _I)
+
+_CLAUSE = re.compile(r"\s[-–—]\s|—|;|:\s|,\s+(?=(?:which|while|whereas|though|although|but|and)\b)"
+                     r"|,?\s+(?=with\s+(?:better|superior|fewer|less|lower|higher|improved)\b)", _I)
+
+
+def hedges(raw: str, start: int, end: int) -> list[Part]:
+    """Return the words of ``raw[start:end]`` that soften what it says, with their offsets."""
+    return [Part(start + m.start(), start + m.end(), m.group(0)) for m in HEDGES.finditer(raw[start:end])]
+
+
+def _clauses(raw: str, start: int, end: int) -> list[tuple[int, int]]:
+    out, at = [], start
+    for m in _CLAUSE.finditer(raw, start, end):
+        if m.start() > at:
+            out.append((at, m.start()))
+        at = m.end()
+    if at < end:
+        out.append((at, end))
+    return out
+
+
+def _outcome(raw: str, cs: int, ce: int, es: int, ee: int, mentions) -> Part | None:
+    """Return the words a clause gives as what an effect word at ``es:ee`` affects."""
+    word = raw[es:ee]
+    before = _OUTCOME_BEFORE.search(raw[cs:es])
+    if _NOUN_EFFECT.match(word) and before:
+        words = before.group(1).split()
+        keep = []
+        for w in reversed(words):
+            if _STOP_OUTCOME.match(w):
+                break
+            keep.insert(0, w)
+        if keep:
+            s = raw.rfind(keep[0], cs, es)
+            e = s + len(" ".join(keep))
+            if raw[s:e] == " ".join(keep):
+                return _mention_part(raw, s, e, mentions)
+    if word.lower().endswith("able"):
+        # "osteonecrosis of the jaw is preventable": the subject is what is affected
+        subject = re.match(r"\s*(.+?)\s+(?:is|are)\s+$", raw[cs:es])
+        if subject:
+            return _mention_part(raw, cs + subject.start(1), cs + subject.end(1), mentions)
+    if word.lower().startswith("median "):
+        return _mention_part(raw, es + len("median "), ee, mentions)
+    m = _OUTCOME_AFTER.match(raw[ee:ce])
+    text = _MARKERS.sub("", m.group(1)).rstrip() if m else ""
+    if text and not text.isdigit():
+        s = ee + m.start(1)
+        return _mention_part(raw, s, s + len(text), mentions)
+    # an effect the clause states of a benefit ("survival benefit from X remains unproven")
+    noun = re.search(r"\b(benefit|relief|control|improvement|reduction)\b", raw[cs:ce], _I)
+    if noun and cs + noun.start() != es:
+        return _outcome(raw, cs, ce, cs + noun.start(), cs + noun.end(), mentions)
+    return None
+
+
+def _mention_part(raw: str, s: int, e: int, mentions) -> Part:
+    concept = next((m.concept for m in mentions if s <= m.start < e), None)
+    return Part(s, e, raw[s:e], concept)
+
+
+def figures(raw: str, start: int, end: int) -> list[Figure]:
+    """Return the result figures of ``raw[start:end]``: percentages, hazard ratios and durations (not doses)."""
+    out = []
+    for m in _FIGURES.finditer(raw, start, end):
+        if m.group("pct"):
+            text = m.group("pct")
+            out.append(Figure(m.start(), m.end(), text, "percentage", float(text.rstrip("% ")) / 100))
+        elif m.group("hr"):
+            out.append(Figure(m.start(), m.end(), m.group(0), "hazard ratio", float(m.group("hrv"))))
+        else:
+            if _DOSE_BEFORE.search(raw[max(start, m.start() - 8):m.start()]):
+                continue
+            text = m.group(0)
+            single = re.fullmatch(r"(?:within\s+)?(\d+(?:\.\d+)?)\s+\w+", text, _I)
+            out.append(Figure(m.start(), m.end(), text, "duration", float(single.group(1)) if single else None))
+    return out
+
+
+def beliefs(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, str], actionable,
+            context: tuple[URIRef, Part] | None = None, elliptical: bool = False) -> list[Belief]:
+    """Return the beliefs of statement ``i`` (``raw[start:end]``), one per clause that asserts an effect.
+
+    ``actionable(concept)`` tells whether a concept is an action (an intervention or assessment);
+    ``context`` is the action (and its words) that a clause naming none takes, from the lead-in or before;
+    ``elliptical`` tells that the statement is a list item under a lead-in, which may leave its action out.
+    """
+    purposes = []
+    out: list[Belief] = []
+    for cs, ce in _clauses(raw, start, end):
+        clause = raw[cs:ce]
+        found = None
+        gerund = _GERUND_EFFECT.search(clause)
+        if _DENIED.match(clause):
+            continue
+        for effect, pattern in _EFFECT_RULES:
+            for m in pattern.finditer(clause):
+                if _PURPOSE_BEFORE.search(clause[:m.start()]) and effect not in ("no-effect", "works-poorly"):
+                    purposes.append(m)
+                    continue
+                if _DESCRIBES_PATIENTS.search(clause[:m.start()]):
+                    continue
+                found = (effect, m)
+                break
+            if found:
+                break
+        # a clause that gives a purpose ("… is essential to prevent X") claims nothing of its own
+        if not found or (purposes and purposes[-1].start() < found[1].start() + 1 and cs <= cs + purposes[-1].start()):
+            purposes.clear()
+            continue
+        effect, m = found
+        es, ee = cs + m.start(), cs + m.end()
+        if gerund and effect == "improves" and m.group(0).lower() == "superior":
+            # "superior to X in delaying Y": the effect and its outcome are the gerund's
+            effect = {"delaying": "delays", "preventing": "prevents", "reducing": "reduces",
+                      "relieving": "relieves", "improving": "improves"}[gerund.group(1).lower()]
+            es, ee = cs + gerund.start(1), cs + gerund.end(1)
+        action = _action(raw, cs, ce, start, es, mentions, roles, actionable)
+        antecedent = None
+        if action is None:
+            action, antecedent = _resolve(raw, clause, cs, start, end, mentions, roles, actionable, context, elliptical)
+            if action is None:
+                continue
+        outcome = _outcome(raw, cs, ce, es, ee, mentions)
+        out.append(Belief(i, action[0], action[1], action[2], effect, es, ee, outcome,
+                          figures(raw, cs, ce), antecedent))
+    return out
+
+
+def _resolve(raw, clause, cs, start, end, mentions, roles, actionable, context, elliptical):
+    """Return the action of a clause that names none, and the antecedent's words when it comes from elsewhere:
+    an anaphor's or an elliptical item's from the context, else one the statement names in another clause."""
+    a = ANAPHOR.search(clause)
+    if a is not None:
+        # an antecedent in an earlier clause of the statement ("FDG-PET can …, though this does not …")
+        earlier = _action(raw, start, cs, start, cs, mentions, roles, actionable)
+        if earlier is not None:
+            concept, s, e = earlier
+            return (concept, cs + a.start(), cs + a.end()), Part(s, e, raw[s:e], concept)
+    if context is not None and (a is not None or elliptical):
+        concept, words = context
+        if a is not None:
+            return (concept, cs + a.start(), cs + a.end()), words
+        return (concept, words.start, words.end), words
+    other = _action(raw, start, end, start, end, mentions, roles, actionable)
+    if other is not None:
+        return other, None
+    return None, None
+
+
+def _action(raw, cs, ce, start, es, mentions, roles, actionable):
+    """Return the action (concept, start, end) a clause's claim is about: its subject, else one named just before
+    a relative clause ("add X to …, which improves survival"), never a comparator, outcome or precondition."""
+    excluded = {"comparator", "outcome", "adverseEvent", "precondition", "priorTreatment", "teamMember", "population"}
+    candidates = [m for m in mentions if actionable(m.concept) and roles.get(m.start) not in excluded]
+    inside = [m for m in candidates if cs <= m.start < ce]
+    if inside:
+        before = [m for m in inside if m.start < es]
+        m = before[0] if before else inside[0]
+        return m.concept, m.start, m.end
+    if re.match(r"\s*which\b", raw[cs:ce], _I):
+        before = [m for m in candidates if start <= m.start < cs]
+        if before:
+            m = before[-1]
+            return m.concept, m.start, m.end
+    return None
+
+
+def safety(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, str], actionable,
+           context: tuple[URIRef, Part] | None = None) -> list[Safety]:
+    """Return what statement ``i`` says of an action's safety in a patient condition."""
+    text = raw[start:end]
+    for strength, pattern in _SAFETY_RULES:
+        m = pattern.search(text)
+        if not m:
+            continue
+        g = "c" if m.group("c") else "c2"
+        cs, ce = start + m.start(g), start + m.end(g)
+        cond_text = re.sub(r"(\s+\d+(\s*[,–-]\s*\d+)*)+\s*$", "", raw[cs:ce]).rstrip()
+        condition = _mention_part(raw, cs, cs + len(cond_text), mentions)
+        action = _action(raw, start, start + m.start(), start, start + m.start(), mentions, roles, actionable)
+        antecedent = None
+        if action is None:
+            if context is None:
+                return []
+            concept, words = context
+            a = ANAPHOR.search(text)
+            action = (concept, start + a.start(), start + a.end()) if a else (concept, words.start, words.end)
+            antecedent = words
+        return [Safety(i, action[0], action[1], action[2], strength, condition, antecedent)]
+    return []
+
+
+def context_action(doc, i: int, by_statement: dict, roles: dict[int, str], found: dict, actionable,
+                   depth: int = 0) -> tuple[URIRef, Part] | None:
+    """Return the action a statement that names none takes, with the antecedent's words: the lead-in's (or the
+    enclosing item's), else, for a lead-in that names none either ("This approach:"), the statement before it;
+    else the statement before (an anaphor's antecedent: "… this approach …")."""
+    if depth > 3 or i <= 0:
+        return None
+    st = doc.statements[i]
+    source = st.lead_in if st.lead_in is not None else st.parent if st.parent is not None else i - 1
+    if source is None or source < 0 or source >= i:
+        return None
+    own = _named_action(doc, source, by_statement, roles, found, actionable)
+    if own is not None:
+        return own
+    if st.lead_in is not None or doc.statements[source].section == st.section:
+        return context_action(doc, source, by_statement, roles, found, actionable, depth + 1)
+    return None
+
+
+def _named_action(doc, k: int, by_statement: dict, roles: dict[int, str], found: dict, actionable):
+    directed = found.get(k, [])
+    raw = doc.raw
+    if directed:
+        d = directed[0]
+        return d.action, Part(d.action_start, d.action_end, raw[d.action_start:d.action_end], d.action)
+    excluded = {"comparator", "outcome", "adverseEvent", "precondition", "priorTreatment", "teamMember", "population"}
+    for m in by_statement.get(k, []):
+        if actionable(m.concept) and roles.get(m.start) not in excluded:
+            return m.concept, Part(m.start, m.end, raw[m.start:m.end], m.concept)
+    return None
