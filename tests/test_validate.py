@@ -69,6 +69,10 @@ def _break_directive(g):
     g.remove((_first(g, GG.Directive), GG.action, None))
 
 
+def _break_belief(g):
+    g.remove((_first(g, GG.Belief), GG.action, None))
+
+
 def _break_step(g):
     g.remove((_first(g, GG.PathwayStep), GG.statement, None))
 
@@ -77,7 +81,7 @@ BREAKS = {
     "DocumentShape": _break_document, "SectionShape": _break_section, "StatementShape": _break_statement,
     "OffsetShape": _break_offsets, "AnchorShape": _break_anchor, "MarkerShape": _break_marker,
     "ReferenceShape": _break_reference, "DoseScheduleShape": _break_dose, "MentionShape": _break_mention,
-    "PathwayStepShape": _break_step, "DirectiveShape": _break_directive,
+    "PathwayStepShape": _break_step, "DirectiveShape": _break_directive, "BeliefShape": _break_belief,
 }
 
 

@@ -262,6 +262,7 @@ def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
             yield node, GG.role, _ROLE[ann.roles[m.start]]
     for i, found in sorted(ann.directives.items()):
         yield from _directive_triples(doc, d, st_iris[i], found, ann)
+    yield from _belief_triples(doc, d, st_iris, ann)
     for criteria in ann.section_criteria.values():
         for c in criteria:
             yield from _criterion(d, c)
@@ -347,6 +348,71 @@ def _directive_triples(doc: Document, d: URIRef, ti: URIRef, found, ann) -> Iter
             if prop == GG.appliesTo:
                 for c in criteria:
                     yield node, GG.populationCriterion, c
+
+
+_EFFECT = {"prevents": GG.effectPrevents, "delays": GG.effectDelays, "reduces": GG.effectReduces,
+           "relieves": GG.effectRelieves, "improves": GG.effectImproves, "causes": GG.effectCauses,
+           "works-poorly": GG.effectWorksPoorly, "no-effect": GG.effectNoEffect}
+_SAFETY = {"safe": GG.safetyIn, "caution": GG.cautionIn, "cannot-be-given": GG.cannotBeGivenIn,
+           "dose-adjust": GG.doseAdjustedIn}
+
+
+def _belief_triples(doc: Document, d: URIRef, st_iris: list[URIRef], ann) -> Iterator[Triple]:
+    """Yield the beliefs and safety statements (graph/annotate/beliefs.py) and the hedges of every statement, each
+    part a node with its offsets; a hedge is linked from every directive and belief of its statement."""
+    starts = {m.start for m in ann.mentions}
+    hedges: dict[int, list[URIRef]] = {}
+    for i, found in sorted(getattr(ann, "hedges", {}).items()):
+        for h in found:
+            node = URIRef(f"{d}/hedge/{h.start}")
+            hedges.setdefault(i, []).append(node)
+            yield node, RDF.type, GG.Hedge
+            yield node, GG.asWritten, Literal(h.text)
+            yield from _span(node, h.start, h.end)
+    for i, found in sorted(ann.directives.items()):
+        for x in found:
+            for h in hedges.get(i, []):
+                yield URIRef(f"{d}/directive/{x.action_start}"), GG.hedge, h
+    claims = [(f"belief/{b.effect_start}", b) for found in getattr(ann, "beliefs", {}).values() for b in found] + \
+             [(f"safety/{x.condition.start}", x) for found in getattr(ann, "safety", {}).values() for x in found]
+    for name, x in claims:
+        if x.action is None:
+            continue
+        bi, ti = URIRef(f"{d}/{name}"), st_iris[x.statement]
+        yield ti, GG.belief, bi
+        yield bi, RDF.type, GG.Belief
+        yield bi, GG.inStatement, ti
+        yield bi, GG.action, x.action
+        if x.action_start in starts:
+            yield bi, GG.actionMention, URIRef(f"{d}/mention/{x.action_start}")
+        yield from _span(bi, x.action_start, x.action_end)
+        for h in hedges.get(x.statement, []):
+            yield bi, GG.hedge, h
+        if hasattr(x, "effect"):
+            yield bi, GG.effect, _EFFECT[x.effect]
+            parts = [(GG.outcome, "outcome", x.outcome)]
+            for f in x.figures:
+                node = URIRef(f"{bi}/figure/{f.start}")
+                yield bi, GG.figure, node
+                yield node, RDF.type, GG.ResultFigure
+                yield node, GG.asWritten, Literal(f.text)
+                yield node, GG.figureKind, Literal(f.kind)
+                if f.value is not None:
+                    yield node, GG.figureValue, _dec(f.value)
+                yield from _span(node, f.start, f.end)
+        else:
+            parts = [(_SAFETY[x.strength], "condition", x.condition)]
+        parts.append((GG.antecedent, "antecedent", x.antecedent))
+        for prop, part_name, part in parts:
+            if part is None:
+                continue
+            node = URIRef(f"{bi}/{part_name}")
+            yield bi, prop, node
+            yield node, RDF.type, GG.BeliefPart
+            yield node, GG.asWritten, Literal(part.text)
+            yield from _span(node, part.start, part.end)
+            if part.concept is not None:
+                yield node, GG.partConcept, part.concept
 
 
 def _section_conditions(doc: Document, section, ann):
