@@ -407,3 +407,27 @@ def test_the_header_links_are_pages_and_the_footer_links_the_twin(client):
     for path in links:
         assert client.get(path, headers={"Accept": "text/html"}).mimetype == "text/html", path
     assert '<a href="/search.json?q=bone">This page as JSON</a>' in html
+
+
+def test_statement_panel_shows_its_beliefs_with_their_figures_and_the_antecedent_of_an_elliptical_item(client):
+    esophageal = BREAST.replace("oracle-breast-cancer-bone-metastasis", "oracle-esophageal-cancer-bone-metastases")
+    data = client.get(esophageal + "/statement/3499.json").get_json()
+    (belief,) = data["beliefs"]
+    assert belief["effect"] == "improves" and belief["outcome"]["words"] == "dysphagia"
+    assert [(f["words"], f["kind"], f["value"]) for f in belief["figures"]] == [("72%", "percentage", 0.72)]
+    assert belief["antecedent"]["words"] == belief["words"] == "Palliative chemoradiotherapy"
+    assert belief["antecedent"]["start"] < 3499
+    html = client.get(esophageal + "/statement/3499").get_data(as_text=True)
+    assert "<strong>improves</strong> dysphagia" in html and "refers to: Palliative chemoradiotherapy" in html
+    data = client.get(esophageal + "/statement/2076.json").get_json()
+    (safety,) = data["beliefs"]
+    assert safety["safety"] == "dose-adjust" and safety["condition"]["words"] == "creatinine clearance <60 mL/min"
+
+
+def test_statement_panel_shows_the_directive_of_an_anaphor_with_its_antecedent(client):
+    esophageal = BREAST.replace("oracle-breast-cancer-bone-metastasis", "oracle-esophageal-cancer-bone-metastases")
+    data = client.get(esophageal + "/statement/3594.json").get_json()
+    (directive,) = data["directives"]
+    assert directive["words"] == "this approach" and directive["strength"] == "avoid"
+    assert directive["antecedent"]["words"] == "Palliative chemoradiotherapy"
+    assert directive["actionLabel"] == directive["antecedent"]["conceptLabel"]

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from guidegraph.annotate.directives import Part
+from guidegraph.annotate.directives import Directive, Part, clause_strength
 
 EFFECTS = ("prevents", "delays", "reduces", "relieves", "improves", "causes", "works-poorly", "no-effect")
 SAFETY = ("safe", "caution", "dose-adjust", "cannot-be-given")
@@ -320,6 +320,29 @@ def safety(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, st
             antecedent = words
         return [Safety(i, action[0], action[1], action[2], strength, condition, antecedent)]
     return []
+
+
+_SUBJECT_ANAPHOR = re.compile(r"^\s*(this|these|it|they)\b(?!\s+(?:is|are)\s+(?:not\s+)?(?:a|an|the)?\s*"
+                              r"(?:time|case|reason|setting|situation|stage)\b)", _I)
+
+
+def anaphoric_directive(raw: str, i: int, start: int, end: int, strength: str | None,
+                        context: tuple[URIRef, Part] | None) -> Directive | None:
+    """Return the directive of a statement whose action only an anaphor names ("Avoid this approach in …", "This
+    represents a critical opportunity that should never be missed"): the antecedent's action, the anaphor's words,
+    the strength of the statement's words."""
+    if context is None:
+        return None
+    text = raw[start:end]
+    a = ANAPHOR.search(text) or _SUBJECT_ANAPHOR.match(text)
+    if a is None:
+        return None
+    g = 1 if a.re is _SUBJECT_ANAPHOR else 0
+    strength = clause_strength(text, strength)
+    if strength is None:
+        return None
+    concept, words = context
+    return Directive(i, concept, start + a.start(g), start + a.end(g), strength, antecedent=words)
 
 
 def context_action(doc, i: int, by_statement: dict, roles: dict[int, str], found: dict, actionable,

@@ -47,6 +47,7 @@ class Directive:
     purpose: Part | None = None
     timing: list[Part] = field(default_factory=list)
     preferred_over: Part | None = None
+    antecedent: Part | None = None  # for an action named by an anaphor: the words it stands for
 
 
 # strength words that the modality scheme does not tell apart, tried on a clause before its modality
@@ -58,7 +59,8 @@ _STRENGTH_RULES: list[tuple[str | None, re.Pattern[str]]] = [
     ("dose-adjust", re.compile(r"\bdose (adjustment|reduction|modification)s?\b"
                                r"|\b(reduce|adjust|lower) the dose\b", _I)),
     ("caution", re.compile(r"\b(with|use) caution\b|\bcautious(ly)?\b", _I)),
-    ("require", re.compile(r"\bdo not proceed\b[^.]*\bwithout\b|\b(must|mandatory|mandate|is essential)\b", _I)),
+    ("require", re.compile(r"\bdo not proceed\b[^.]*\bwithout\b|\b(must|mandatory|mandate|is essential)\b"
+                           r"|\bshould never be (missed|omitted|skipped|overlooked)\b", _I)),
     # a negated negative asks for the action ("Do not skip dental evaluation")
     ("recommend", re.compile(r"\b(do not|don['’]t|never)\s+(withhold|skip|overlook|delay|neglect|omit|forget|miss)\b",
                              _I)),
@@ -164,6 +166,12 @@ def _in_brackets_after(raw: str, named_end: int, start: int) -> bool:
     between = raw[named_end:start]
     inside = between.lstrip()
     return inside.startswith("(") and ")" not in between and not re.match(r"\((with|plus|and|or)\b", inside, _I)
+
+
+def has_strength_words(text: str) -> bool:
+    """Tell whether a statement's own words give a strength (a verbless item such as "For premenopausal patients:
+    tamoxifen combined with ovarian suppression" has none: its sibling or lead-in gives it)."""
+    return any(pattern.search(text) for name, pattern in _STRENGTH_RULES if name) or modality(text) != "inform"
 
 
 def clause_strength(text: str, default: str | None) -> str | None:

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from guidegraph.annotate.beliefs import Belief, Safety, beliefs, context_action, hedges, safety
+from guidegraph.annotate.beliefs import Belief, Safety, anaphoric_directive, beliefs, context_action, hedges, safety
 from guidegraph.annotate.citations import Citations, citations
-from guidegraph.annotate.directives import Directive, directives, mention_roles
+from guidegraph.annotate.directives import Directive, directives, has_strength_words, mention_roles
 from guidegraph.annotate.doses import DoseSchedule, dose_schedules
 from guidegraph.annotate.mentions import Mention, defined_abbreviations, find_mentions
 from guidegraph.annotate.modality import INHERITED, POOR_EFFECT, modality
@@ -153,9 +153,24 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
         return vocab.in_branch(c, "intervention") or vocab.in_branch(c, "assessment")
 
     for i, st in enumerate(doc.statements):
+        # a verbless item takes the strength of the item before it, a sibling that has one ("… are preferred")
+        before = doc.statements[i - 1] if i else None
+        if i in ann.directives and before is not None and i - 1 in ann.directives and st.block == before.block \
+                == "bullet" and st.depth == before.depth and st.section == before.section \
+                and not has_strength_words(st.text):
+            for d in ann.directives[i]:
+                d.strength = ann.directives[i - 1][0].strength
+    for i, st in enumerate(doc.statements):
         here = by_statement.get(i, [])
         context = context_action(doc, i, by_statement, ann.roles, ann.directives, actionable)
         elliptical = st.lead_in is not None or st.parent is not None
+        if i not in ann.directives:
+            # an action only an anaphor names: "Avoid this approach in …"
+            strength = None if ann.modality[i] == "inform" else ann.modality[i]
+            if not any(actionable(m.concept) and ann.roles.get(m.start) in (None, "recommendedAction") for m in here):
+                found_directive = anaphoric_directive(doc.raw, i, st.start, st.end, strength, context)
+                if found_directive is not None:
+                    ann.directives[i] = [found_directive]
         found = beliefs(doc.raw, i, st.start, st.end, here, ann.roles, actionable, context, elliptical)
         if found:
             ann.beliefs[i] = found

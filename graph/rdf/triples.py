@@ -329,7 +329,17 @@ def _directive_triples(doc: Document, d: URIRef, ti: URIRef, found, ann) -> Iter
         yield di, RDF.type, GG.Directive
         yield di, GG.inStatement, ti
         yield di, GG.action, x.action
-        yield di, GG.actionMention, URIRef(f"{d}/mention/{x.action_start}")
+        if x.antecedent is None:
+            yield di, GG.actionMention, URIRef(f"{d}/mention/{x.action_start}")
+        else:
+            # an anaphor names the action: the words it stands for, with their offsets
+            node = URIRef(f"{di}/antecedent")
+            yield di, GG.antecedent, node
+            yield node, RDF.type, GG.BeliefPart
+            yield node, GG.asWritten, Literal(x.antecedent.text)
+            yield from _span(node, x.antecedent.start, x.antecedent.end)
+            if x.antecedent.concept is not None:
+                yield node, GG.partConcept, x.antecedent.concept
         yield di, GG.strength, _STRENGTH[x.strength]
         yield from _span(di, x.action_start, x.action_end)
         parts = [(GG.appliesTo, "population", x.population), (GG.purpose, "purpose", x.purpose),

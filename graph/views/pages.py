@@ -193,16 +193,32 @@ SELECT ?concept ?label ?words ?start ?end ?about ?role WHERE {
 DIRECTIVES_QUERY = """
 SELECT ?directive ?action ?actionLabel ?words ?start ?end ?strength ?rank WHERE {
   ?st gg:directive ?directive . ?directive gg:action ?action ; gg:strength ?strength ; gg:start ?start ; gg:end ?end .
-  ?directive gg:actionMention/gg:asWritten ?words .
+  ?st dcterms:isPartOf/gg:rawText ?raw . BIND(SUBSTR(?raw, ?start + 1, ?end - ?start) AS ?words)
   OPTIONAL { ?action skos:prefLabel ?actionLabel }
   OPTIONAL { ?strength gg:rank ?rank }
 } ORDER BY ?start"""
 DIRECTIVE_PARTS_QUERY = """
 SELECT ?directive ?part ?words ?start ?end ?concept ?conceptLabel WHERE {
   ?st gg:directive ?directive .
-  VALUES ?part { gg:appliesTo gg:purpose gg:timing gg:preferredOver }
+  VALUES ?part { gg:appliesTo gg:purpose gg:timing gg:preferredOver gg:antecedent }
   ?directive ?part ?node . ?node gg:asWritten ?words ; gg:start ?start ; gg:end ?end .
   OPTIONAL { ?node gg:partConcept ?concept . OPTIONAL { ?concept skos:prefLabel ?conceptLabel } }
+} ORDER BY ?start"""
+BELIEFS_QUERY = """
+SELECT ?belief ?action ?actionLabel ?words ?start ?end ?effect WHERE {
+  ?st gg:belief ?belief ; dcterms:isPartOf/gg:rawText ?raw . ?belief gg:action ?action ; gg:start ?start ; gg:end ?end .
+  BIND(SUBSTR(?raw, ?start + 1, ?end - ?start) AS ?words)
+  OPTIONAL { ?action skos:prefLabel ?actionLabel }
+  OPTIONAL { ?belief gg:effect/skos:notation ?effect }
+} ORDER BY ?start"""
+BELIEF_PARTS_QUERY = """
+SELECT ?belief ?part ?words ?start ?end ?concept ?conceptLabel ?kind ?value WHERE {
+  ?st gg:belief ?belief .
+  VALUES ?part { gg:outcome gg:safetyIn gg:cautionIn gg:cannotBeGivenIn gg:doseAdjustedIn gg:antecedent gg:figure
+                 gg:hedge }
+  ?belief ?part ?node . ?node gg:asWritten ?words ; gg:start ?start ; gg:end ?end .
+  OPTIONAL { ?node gg:partConcept ?concept . OPTIONAL { ?concept skos:prefLabel ?conceptLabel } }
+  OPTIONAL { ?node gg:figureKind ?kind } OPTIONAL { ?node gg:figureValue ?value }
 } ORDER BY ?start"""
 DOSES_QUERY = """
 SELECT ?schedule ?drug ?drugLabel ?asWritten ?value ?unit ?route ?frequency ?daysMin ?daysMax ?infusion ?fractions
@@ -258,13 +274,14 @@ def statement_view(store, slug: str, start: int, context: int = 160) -> dict:
         "concepts": [c | {"role": _words_of(local_name(c["role"]).removesuffix("Role")) if c.get("role") else None}
                      for c in select(store, CONCEPTS_QUERY, st=st)],
         "directives": _directives(store, st),
+        "beliefs": _beliefs(store, st),
         "doses": select(store, DOSES_QUERY, st=st),
         "population": select(store, POPULATION_QUERY, st=st),
         "inferred": explanations(store, str(st)),
         "findings": list(related.values()),
         "sparql": [STATEMENT_QUERY.strip(), MARKERS_QUERY.strip(), CONCEPTS_QUERY.strip(), DIRECTIVES_QUERY.strip(),
-                   DIRECTIVE_PARTS_QUERY.strip(), DOSES_QUERY.strip(), POPULATION_QUERY.strip(),
-                   RELATED_QUERY.strip()],
+                   DIRECTIVE_PARTS_QUERY.strip(), BELIEFS_QUERY.strip(), BELIEF_PARTS_QUERY.strip(),
+                   DOSES_QUERY.strip(), POPULATION_QUERY.strip(), RELATED_QUERY.strip()],
     }
 
 
@@ -273,7 +290,8 @@ def _words_of(name: str, sep: str = " ") -> str:
     return sep.join(w.lower() for w in re.findall(r"[A-Z][a-z]*", name))
 
 
-_PART_KEYS = {"appliesTo": "appliesTo", "purpose": "purpose", "timing": "timing", "preferredOver": "preferredOver"}
+_PART_KEYS = {"appliesTo": "appliesTo", "purpose": "purpose", "timing": "timing", "preferredOver": "preferredOver",
+              "antecedent": "antecedent"}
 
 
 def _directives(store, st: URIRef) -> list[dict]:
@@ -284,7 +302,8 @@ def _directives(store, st: URIRef) -> list[dict]:
                                "words": r["words"], "start": r["start"], "end": r["end"],
                                "strength": _words_of(local_name(r["strength"]).removeprefix("strength"), "-"),
                                "rank": r.get("rank"),
-                               "appliesTo": None, "purpose": None, "preferredOver": None, "timing": []}
+                               "appliesTo": None, "purpose": None, "preferredOver": None, "antecedent": None,
+                               "timing": []}
     for r in select(store, DIRECTIVE_PARTS_QUERY, st=st):
         if r["directive"] not in out:
             continue
@@ -429,3 +448,34 @@ def search_view(store, words: str) -> dict:
             "statements": [{"statement": s["st"], "text": s["text"], "sourceFile": s["file"],
                             "modality": local_name(s["modality"])} for s in statements],
             "truncated": len(statements) == 100}
+
+
+_SAFETY_KEYS = {"safetyIn": "safe", "cautionIn": "caution", "cannotBeGivenIn": "cannot-be-given",
+                "doseAdjustedIn": "dose-adjust"}
+
+
+def _beliefs(store, st: URIRef) -> list[dict]:
+    """Return a statement's beliefs: the action (its words, or the anaphor's, or the antecedent's), the effect and
+    outcome or the safety and condition, the figures, the antecedent and the hedges, each with offsets."""
+    out: dict[str, dict] = {}
+    for r in select(store, BELIEFS_QUERY, st=st):
+        out[r["belief"]] = {"belief": r["belief"], "action": r["action"], "actionLabel": r.get("actionLabel"),
+                            "words": r["words"], "start": r["start"], "end": r["end"], "effect": r.get("effect"),
+                            "outcome": None, "safety": None, "condition": None, "antecedent": None,
+                            "figures": [], "hedges": []}
+    for r in select(store, BELIEF_PARTS_QUERY, st=st):
+        if r["belief"] not in out:
+            continue
+        b, name = out[r["belief"]], local_name(r["part"])
+        part = {"words": r["words"], "start": r["start"], "end": r["end"], "concept": r.get("concept"),
+                "conceptLabel": r.get("conceptLabel")}
+        if name == "figure":
+            b["figures"].append({"words": r["words"], "start": r["start"], "end": r["end"], "kind": r.get("kind"),
+                                 "value": float(r["value"]) if r.get("value") is not None else None})
+        elif name == "hedge":
+            b["hedges"].append({"words": r["words"], "start": r["start"], "end": r["end"]})
+        elif name in _SAFETY_KEYS:
+            b["safety"], b["condition"] = _SAFETY_KEYS[name], part
+        else:
+            b[name] = part
+    return list(out.values())
