@@ -99,12 +99,12 @@ def test_beliefs_and_safety_score_at_least_what_was_measured_on_the_dev_part(ann
     from bench.directives import score_claims
 
     dev = score_claims(*annotated)["dev"]
-    assert dev["belief action"][0] >= 0.85 and dev["belief action"][1] >= 0.85
+    assert dev["belief action"][0] >= 0.9 and dev["belief action"][1] >= 0.9
     assert dev["effect"][0] >= 0.9 and dev["effect"][1] >= 0.9
     assert dev["outcome"][0] >= 0.85 and dev["outcome"][1] >= 0.75
     assert dev["figure"] == (1.0, 1.0)
     assert dev["safety action"] == (1.0, 1.0) and dev["condition"] == (1.0, 1.0)
-    assert dev["hedge"][0] >= 0.9 and dev["hedge"][1] >= 0.6
+    assert dev["hedge"][0] >= 0.9 and dev["hedge"][1] >= 0.8
     # before beliefs, nothing read them
     assert score_claims(*annotated, model="before")["dev"]["effect"] == (0.0, 0.0)
 

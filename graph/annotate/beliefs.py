@@ -121,7 +121,8 @@ _SAFETY_RULES: list[tuple[str, re.Pattern[str]]] = [
 HEDGES = re.compile(r"\b(may|might|could|can be considered|can|possibly|probably|likely|usually|often|generally"
                     r"|typically|in some cases|some (?:studies|patients|evidence)|most (?:\w+ )?patients|many patients"
                     r"|appears? to|seems? to|suggests?|not (?:yet |definitively )?established|remains? unproven"
-                    r"|limited evidence|less proven|not (?:well )?proven|currently)\b", _I)
+                    r"|limited evidence|less proven|not (?:well )?proven|no proven|currently|reasonable to|as needed"
+                    r"|selected|particularly useful|(?:is|are) limited)\b", _I)
 
 # anaphors that stand for an action named before ("this approach", "these agents", "both of these types")
 ANAPHOR = re.compile(r"\b(this (?:approach|drug|agent|treatment|therapy|procedure|medication|method|regimen|option)"
@@ -356,7 +357,7 @@ def context_action(doc, i: int, by_statement: dict, roles: dict[int, str], found
     source = st.lead_in if st.lead_in is not None else st.parent if st.parent is not None else i - 1
     if source is None or source < 0 or source >= i:
         return None
-    own = _named_action(doc, source, by_statement, roles, found, actionable)
+    own = _named_action(doc, source, by_statement, roles, found, actionable, lead=source == st.lead_in)
     if own is not None:
         return own
     if st.lead_in is not None or doc.statements[source].section == st.section:
@@ -364,13 +365,18 @@ def context_action(doc, i: int, by_statement: dict, roles: dict[int, str], found
     return None
 
 
-def _named_action(doc, k: int, by_statement: dict, roles: dict[int, str], found: dict, actionable):
+def _named_action(doc, k: int, by_statement: dict, roles: dict[int, str], found: dict, actionable, lead=False):
     directed = found.get(k, [])
     raw = doc.raw
     if directed:
         d = directed[0]
+        if d.antecedent is not None:  # an anaphor's directive: what it stands for
+            return d.action, d.antecedent
         return d.action, Part(d.action_start, d.action_end, raw[d.action_start:d.action_end], d.action)
     excluded = {"comparator", "outcome", "adverseEvent", "precondition", "priorTreatment", "teamMember", "population"}
+    if lead:
+        # a lead-in's topic is what its items are about, even as "the value of X"
+        excluded -= {"outcome"}
     for m in by_statement.get(k, []):
         if actionable(m.concept) and roles.get(m.start) not in excluded:
             return m.concept, Part(m.start, m.end, raw[m.start:m.end], m.concept)
