@@ -23,6 +23,7 @@ from guidegraph import __version__
 from guidegraph.annotate.statements import annotate
 from guidegraph.annotate.vocabulary import load_vocabulary
 from guidegraph.checks import sparql as checks
+from guidegraph.checks.populations import GRAPH_POPULATIONS, StatementCell, populations_graph, statement_cells
 from guidegraph.checks.reviews import REVIEWS_FILE, read_reviews, reviews_graph
 from guidegraph.checks.shapes import validate
 from guidegraph.errors import CorpusError, DocumentError, GuidegraphError
@@ -95,6 +96,7 @@ class BuildReport:
     findings: dict = field(default_factory=dict)
     unfinished_checks: list = field(default_factory=list)
     validation: dict = field(default_factory=lambda: {"documents": 0, "violations": 0, "conforms": True})
+    populations: dict = field(default_factory=dict)
 
     def totals(self) -> dict[str, int]:
         """Return the corpus totals the build summary prints."""
@@ -109,7 +111,7 @@ class BuildReport:
         return {
             "store": self.store, "generation": self.generation, "seconds": round(self.seconds, 3),
             "totals": self.totals(), "reasoning": self.reasoning, "validation": self.validation,
-            "findings": self.findings, "unfinishedChecks": self.unfinished_checks,
+            "findings": self.findings, "unfinishedChecks": self.unfinished_checks, "populations": self.populations,
             "documents": [vars(d) for d in self.documents],
             "failures": [vars(f) for f in self.failures],
         }
@@ -138,6 +140,7 @@ class _Built:
     conforms: bool = True
     violations: int = 0
     annotation: dict = field(default_factory=dict)
+    cells: list[StatementCell] = field(default_factory=list)
 
 
 def _ingest_one(args: tuple[Path, Path, dict, int, bool]) -> _Built:
@@ -148,11 +151,14 @@ def _ingest_one(args: tuple[Path, Path, dict, int, bool]) -> _Built:
         return _Built(failure=Failure(str(path), str(exc)))
     except GuidegraphError as exc:  # any other problem we know how to describe
         return _Built(failure=Failure(str(path), f"{path}: {exc}"))
-    ann = annotate(doc, load_vocabulary())
+    vocab = load_vocabulary()
+    ann = annotate(doc, vocab)
     triples = list(dict.fromkeys([*document_triples(doc), *annotation_triples(doc, ann)]))
     lines = list(nquads(triples, document_graph_iri(doc.slug)))
     # the facts reasoning works on are read back from the quads written, as `guidegraph reason` reads them
     out = _Built(doc=doc, lines=lines, facts=document_facts("".join(lines)))
+    # each statement's population cell, compared across the corpus after the last document
+    out.cells = statement_cells(doc, ann, vocab)
     out.annotation = {"mentions": len(ann.mentions), "schedules": sum(map(len, ann.schedules.values())),
                       "criteria": sum(map(len, ann.population.values())), "pathways": len(ann.pathways),
                       "recommendations": sum(1 for m in ann.modality.values() if m != "inform")}
@@ -212,6 +218,7 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
     report = BuildReport(store=str(store.path), failures=[Failure(str(r.path), r.message) for r in found.refused])
     inputs_built: list[InputFile] = []
     facts: list[Fact] = []
+    cells: list[StatementCell] = []
     stage = stage or (lambda text: None)
 
     def telling(results: Iterator[_Built]) -> Iterator[_Built]:
@@ -237,6 +244,7 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
             doc = built.doc
             inputs_built.append(InputFile(doc.slug, doc.source_file, doc.sha256, len(doc.raw), list(doc.notes)))
             facts.extend(built.facts)
+            cells.extend(built.cells)
             report.triples += len(built.lines)
             yield "".join(built.lines)
             if check_shapes:
@@ -257,6 +265,11 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
         reviews = read_reviews(Path(root) / REVIEWS_FILE)
         if reviews:
             extra.append((GRAPH_REVIEWS, reviews_graph(reviews)))
+        # population cells: the distinct conjunctions of criteria and which can be the same patients
+        stage(f"comparing the populations of {len(cells):,} statements")
+        populations, report.populations = populations_graph(cells, load_vocabulary())
+        extra.append((GRAPH_POPULATIONS, populations))
+        cells.clear()
         if reason:
             stage(f"reasoning over {len(facts):,} statement facts")
             reasoning = reason_about(facts, tbox())
