@@ -281,6 +281,10 @@ def cmd_build(args) -> int:
                   f"{state}, {r['facts_checked']:,} assertions checked, {r['seconds']} s")
         for note in r.get("notes", []):
             print(f"  reasoning   {note}")
+        p = report.populations
+        if p:
+            print(f"  populations {p['cells']:>8,} cells; {p['overlapping']:,} of {p['pairs']:,} pairs of cells "
+                  "can be the same patients (`ggid:graph/populations`)")
         if report.findings:
             counts = ", ".join(f"{report.findings.get(s, 0)} {s}" for s in ("error", "warning", "info"))
             print(f"  checks      {counts}: `guidegraph check`")
