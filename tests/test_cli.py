@@ -141,8 +141,8 @@ def test_export_keeps_named_graphs(built_store, run_cli, tmp_path, fmt, rdflib_f
     ds.parse(out, format=rdflib_format)
     names = {str(g.identifier) for g in ds.graphs() if len(g)}
     assert "https://w3id.org/guidegraph/id/graph/document/oracle-osteoblastic-metastases" in names
-    # five documents, provenance, ontology, vocabulary, inferred, validation, findings
-    assert len(names) == 11
+    # five documents, provenance, ontology, vocabulary, inferred, validation, findings, populations
+    assert len(names) == 12
 
 
 def test_export_of_one_graph_as_turtle(built_store, run_cli):
