@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from guidegraph.annotate.directives import Directive, Part, clause_strength
+from guidegraph.annotate.directives import Directive, Part, clause_strength, split_clauses
 
 EFFECTS = ("prevents", "delays", "reduces", "relieves", "improves", "causes", "works-poorly", "no-effect")
 SAFETY = ("safe", "caution", "dose-adjust", "cannot-be-given")
@@ -140,17 +140,6 @@ def hedges(raw: str, start: int, end: int) -> list[Part]:
     return [Part(start + m.start(), start + m.end(), m.group(0)) for m in HEDGES.finditer(raw[start:end])]
 
 
-def _clauses(raw: str, start: int, end: int) -> list[tuple[int, int]]:
-    out, at = [], start
-    for m in _CLAUSE.finditer(raw, start, end):
-        if m.start() > at:
-            out.append((at, m.start()))
-        at = m.end()
-    if at < end:
-        out.append((at, end))
-    return out
-
-
 def _outcome(raw: str, cs: int, ce: int, es: int, ee: int, mentions) -> Part | None:
     """Return the words a clause gives as what an effect word at ``es:ee`` affects."""
     word = raw[es:ee]
@@ -219,7 +208,7 @@ def beliefs(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, s
     """
     purposes = []
     out: list[Belief] = []
-    for cs, ce in _clauses(raw, start, end):
+    for cs, ce in split_clauses(raw, start, end, _CLAUSE):
         clause = raw[cs:ce]
         found = None
         gerund = _GERUND_EFFECT.search(clause)

@@ -193,10 +193,10 @@ def _clause_default(raw: str, clause_start: int, statement_start: int, statement
     return clause_strength(raw[statement_start:statement_end], strength)
 
 
-def _clauses(start: int, end: int, raw: str) -> list[tuple[int, int]]:
-    """Split a statement at dashes, semicolons and colons into (start, end) clauses."""
+def split_clauses(raw: str, start: int, end: int, breaks: re.Pattern = _CLAUSE_BREAK) -> list[tuple[int, int]]:
+    """Split ``raw[start:end]`` at the matches of ``breaks`` (dashes, semicolons, colons…) into (start, end) clauses."""
     out, at = [], start
-    for m in _CLAUSE_BREAK.finditer(raw, start, end):
+    for m in breaks.finditer(raw, start, end):
         if m.start() > at:
             out.append((at, m.start()))
         at = m.end()
@@ -244,7 +244,7 @@ def directives(raw: str, i: int, start: int, end: int, mentions, roles: dict[int
         g = 1 if m.group(1) else 2
         preferred = _part(raw, start + m.start(g), start + m.end(g), mentions)
     timings = [_part(raw, start + t.start(), start + t.end(), mentions) for t in _TIMING.finditer(text)]
-    clauses = _clauses(start, end, raw)
+    clauses = split_clauses(raw, start, end)
     out = []
     for a in actions:
         cs, ce = next(((s, e) for s, e in clauses if s <= a.start < e), (start, end))

@@ -37,6 +37,17 @@ def _span(node: URIRef, start: int, end: int) -> Iterator[Triple]:
     yield node, GG.end, _int(end)
 
 
+def _part(owner: URIRef, prop: URIRef, name: str, part, cls: URIRef) -> Iterator[Triple]:
+    """Yield a directive's or belief's part: its words, their offsets and the concept they name."""
+    node = URIRef(f"{owner}/{name}")
+    yield owner, prop, node
+    yield node, RDF.type, cls
+    yield node, GG.asWritten, Literal(part.text)
+    yield from _span(node, part.start, part.end)
+    if part.concept is not None:
+        yield node, GG.partConcept, part.concept
+
+
 def _dec(value: float) -> Literal:
     # the canonical form Oxigraph keeps ("5", "2.5"), so a graph reads back as it was written
     text = repr(float(value))
@@ -333,13 +344,7 @@ def _directive_triples(doc: Document, d: URIRef, ti: URIRef, found, ann) -> Iter
             yield di, GG.actionMention, URIRef(f"{d}/mention/{x.action_start}")
         else:
             # an anaphor names the action: the words it stands for, with their offsets
-            node = URIRef(f"{di}/antecedent")
-            yield di, GG.antecedent, node
-            yield node, RDF.type, GG.BeliefPart
-            yield node, GG.asWritten, Literal(x.antecedent.text)
-            yield from _span(node, x.antecedent.start, x.antecedent.end)
-            if x.antecedent.concept is not None:
-                yield node, GG.partConcept, x.antecedent.concept
+            yield from _part(di, GG.antecedent, "antecedent", x.antecedent, GG.BeliefPart)
         yield di, GG.strength, _STRENGTH[x.strength]
         yield from _span(di, x.action_start, x.action_end)
         parts = [(GG.appliesTo, "population", x.population), (GG.purpose, "purpose", x.purpose),
@@ -348,16 +353,10 @@ def _directive_triples(doc: Document, d: URIRef, ti: URIRef, found, ann) -> Iter
         for prop, name, part in parts:
             if part is None:
                 continue
-            node = URIRef(f"{di}/{name}")
-            yield di, prop, node
-            yield node, RDF.type, GG.DirectivePart
-            yield node, GG.asWritten, Literal(part.text)
-            yield from _span(node, part.start, part.end)
-            if part.concept is not None:
-                yield node, GG.partConcept, part.concept
+            yield from _part(di, prop, name, part, GG.DirectivePart)
             if prop == GG.appliesTo:
                 for c in criteria:
-                    yield node, GG.populationCriterion, c
+                    yield URIRef(f"{di}/{name}"), GG.populationCriterion, c
 
 
 _EFFECT = {"prevents": GG.effectPrevents, "delays": GG.effectDelays, "reduces": GG.effectReduces,
@@ -414,15 +413,8 @@ def _belief_triples(doc: Document, d: URIRef, st_iris: list[URIRef], ann) -> Ite
             parts = [(_SAFETY[x.strength], "condition", x.condition)]
         parts.append((GG.antecedent, "antecedent", x.antecedent))
         for prop, part_name, part in parts:
-            if part is None:
-                continue
-            node = URIRef(f"{bi}/{part_name}")
-            yield bi, prop, node
-            yield node, RDF.type, GG.BeliefPart
-            yield node, GG.asWritten, Literal(part.text)
-            yield from _span(node, part.start, part.end)
-            if part.concept is not None:
-                yield node, GG.partConcept, part.concept
+            if part is not None:
+                yield from _part(bi, prop, part_name, part, GG.BeliefPart)
 
 
 def _section_conditions(doc: Document, section, ann):
