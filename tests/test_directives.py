@@ -162,3 +162,36 @@ def test_an_anaphor_names_what_a_statement_directs_and_a_verbless_item_takes_its
     doc, ann, i = _statement(docs, anns, "oracle-breast-cancer-bone-metastasis", 2183)
     assert {doc.raw[d.action_start:d.action_end]: d.strength for d in ann.directives[i]} == \
         {"tamoxifen": "prefer", "ovarian suppression/ablation": "prefer"}
+
+
+def _read(text):
+    """Annotate a small document of our own: a title, then ``text`` (paragraphs split at blank lines)."""
+    from guidegraph.ingest.document import ingest_text
+    doc = ingest_text("Treating bone disease\n\n" + text + "\n", "t.txt")
+    return doc, annotate(doc, load_vocabulary())
+
+
+def _said(doc, ann, what="directives"):
+    """The (action words, strength or effect) of every directive or belief of the document."""
+    out = []
+    for found in getattr(ann, what).values():
+        for x in found:
+            out.append((doc.raw[x.action_start:x.action_end], x.strength if what == "directives" else x.effect))
+    return out
+
+
+def test_a_description_of_what_is_done_allows_the_action():
+    doc, ann = _read("Bisphosphonates are often used to treat bone pain in older adults.\n\n"
+                     "Zoledronic acid may be used for patients with many bone lesions.\n\n"
+                     "Denosumab is not used to treat children.")
+    said = _said(doc, ann)
+    assert ("Bisphosphonates", "allow") in said and ("Zoledronic acid", "allow") in said
+    assert not any(words == "Denosumab" for words, _ in said)
+
+
+def test_what_a_described_action_is_used_with_is_not_its_action():
+    doc, ann = _read("Chemotherapy helps many people.\n\nIt’s often used along with surgery, radiation or ablation.")
+    said = _said(doc, ann)
+    assert said == [("It", "allow")]
+    (d,) = next(iter(ann.directives.values()))
+    assert d.action.endswith("Chemotherapy")

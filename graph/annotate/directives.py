@@ -66,6 +66,9 @@ _STRENGTH_RULES: list[tuple[str | None, re.Pattern[str]]] = [
                              _I)),
     ("allow", re.compile(r"\b(can|may|could) (also )?be (used|de-escalated|given|repeated|administered)\b"
                          r"|\breasonable to\b|\b(is|are) (usually |commonly )?used\b", _I)),
+    # a description of what is done ("X are used for treating Y", "It's sometimes used with …"): an option
+    ("allow", re.compile(r"\b(?:is|are|['’]s|['’]re)\s+(?:\w+ly\s+|also\s+|sometimes\s+|often\s+|still\s+)?used"
+                         r"\s+(?:to|for|as|with|along|when|in|if)\b", _I)),
     ("consider", re.compile(r"\bparticularly useful\b", _I)),
     ("prefer", re.compile(r"\bmore appropriate\b|\bpreferred\b", _I)),
 ]
@@ -84,7 +87,11 @@ _ROLE_BEFORE: list[tuple[str | None, re.Pattern[str]]] = [
                                 r"(starting|initiating|beginning|each|any)?\s*([\w-]+\s+){0,2}$"
                                 r"|\bwith all\s+$|\b(receiving|on|taking)\s+$|\b(when|if|unless)\s+([\w-]+\s+){0,2}$"
                                 r"|\bproceed with\s+$|\badd\b[^,;]*\bto (the |an? )?([\w-]+/)?$"
-                                r"|\b(requiring|needing)\s+$", _I)),
+                                r"|\b(requiring|needing)\s+$"
+                                # what an action is given with ("used along with X", "given with local treatments
+                                # such as X"), and a drug a patient takes ("before they start taking a X")
+                                r"|\b(used|given|taken)\s+(alone\s+or\s+)?(along\s+)?with\s+([\w-]+,?\s+){0,4}$"
+                                r"|\b(receiving|taking)\s+(an?|the)\s+$", _I)),
     # what the named action is ("X is the primary treatment"): part of the action's words
     (None, re.compile(r"\b(is|are)\s+(the |an? )?([\w-]+\s+){0,2}$", _I)),
 ]
@@ -172,6 +179,20 @@ def has_strength_words(text: str) -> bool:
     """Tell whether a statement's own words give a strength (a verbless item such as "For premenopausal patients:
     tamoxifen combined with ovarian suppression" has none: its sibling or lead-in gives it)."""
     return any(pattern.search(text) for name, pattern in _STRENGTH_RULES if name) or modality(text) != "inform"
+
+
+# what a description of practice says is done ("X are used for treating Y", "X may be used to treat Y"): the
+# action is an option (allow), not advice to do it; a negated one ("is not used") says nothing of the kind
+_DESCRIBED_USE = re.compile(r"\b(?:can|may|could|might)\s+(?:also\s+|sometimes\s+)?be\s+used\b"
+                            r"|\b(?:is|are|['’]s|['’]re)\s+(?:\w+ly\s+|also\s+|sometimes\s+|often\s+|still\s+)?used"
+                            r"\s+(?:to|for|as|with|along|when|in|if)\b", _I)
+_NEGATED = re.compile(r"\bnot\b|n['’]t\b|\bnever\b", _I)
+
+
+def described_strength(text: str) -> str | None:
+    """Return the strength of a statement without modality words that describes an action as done ("Osteoclast
+    inhibitors are used for treating …", "… may be used to treat …"): allow, else None."""
+    return "allow" if _DESCRIBED_USE.search(text) and not _NEGATED.search(text) else None
 
 
 def clause_strength(text: str, default: str | None) -> str | None:

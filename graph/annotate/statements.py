@@ -11,7 +11,7 @@ from rdflib import URIRef
 
 from guidegraph.annotate.beliefs import Belief, Safety, anaphoric_directive, beliefs, context_action, hedges, safety
 from guidegraph.annotate.citations import Citations, citations
-from guidegraph.annotate.directives import Directive, directives, has_strength_words, mention_roles
+from guidegraph.annotate.directives import Directive, described_strength, directives, has_strength_words, mention_roles
 from guidegraph.annotate.doses import DoseSchedule, dose_schedules
 from guidegraph.annotate.mentions import Mention, defined_abbreviations, find_mentions
 from guidegraph.annotate.modality import INHERITED, POOR_EFFECT, modality
@@ -102,7 +102,8 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
         if found:
             ann.population[i] = found
     for i, st in enumerate(doc.statements):
-        strength = None if ann.modality[i] == "inform" else ann.modality[i]
+        # a statement without modality words may still describe an action as an option ("X are used to treat Y")
+        strength = described_strength(st.text) if ann.modality[i] == "inform" else ann.modality[i]
         roles = mention_roles(doc.raw, st.start, st.end, by_statement.get(i, []), vocab, strength is not None)
         found = directives(doc.raw, i, st.start, st.end, by_statement.get(i, []), roles, strength)
         directed = {d.action_start for d in found}
