@@ -195,3 +195,27 @@ def test_what_a_described_action_is_used_with_is_not_its_action():
     assert said == [("It", "allow")]
     (d,) = next(iter(ann.directives.values()))
     assert d.action.endswith("Chemotherapy")
+
+
+def test_advice_a_third_party_gives_recommends_its_action_not_the_drug_patients_take():
+    doc, ann = _read("Most dentists advise patients to have a dental examination before they start taking a "
+                     "bisphosphonate.")
+    assert _said(doc, ann) == [("dental examination", "recommend")]
+
+
+def test_what_causes_harm_and_what_a_statement_compares_with_are_no_directed_actions():
+    doc, ann = _read("Like denosumab, zoledronic acid can cause osteonecrosis of the jaw, so doctors recommend a "
+                     "dental examination first.")
+    assert _said(doc, ann) == [("dental examination", "recommend")]
+    (b,) = [b for found in ann.beliefs.values() for b in found]
+    assert doc.raw[b.action_start:b.action_end] == "zoledronic acid" and b.effect == "causes"
+    assert b.outcome.text.startswith("osteonecrosis of the jaw")
+
+
+def test_an_assessment_named_as_what_is_assessed_is_the_action_and_a_reason_directs_nothing():
+    doc, ann = _read("Measure serum creatinine before every infusion.\n\n"
+                     "Kidney function should be checked as zoledronic acid is cleared by the kidney and can cause "
+                     "renal deterioration.")
+    assert _said(doc, ann) == [("serum creatinine", "recommend"), ("Kidney function", "recommend")]
+    (b,) = [b for found in ann.beliefs.values() for b in found]
+    assert doc.raw[b.action_start:b.action_end] == "zoledronic acid" and b.effect == "causes"

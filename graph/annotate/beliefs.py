@@ -132,6 +132,9 @@ ANAPHOR = re.compile(r"\b(this (?:approach|drug|agent|treatment|therapy|procedur
                      r"|do|should|must|helps?)\b))", _I)
 
 _CLAUSE = re.compile(r"\s[-–—]\s|—|;|:\s|,\s+(?=(?:which|while|whereas|though|although|but|and)\b)"
+                     # a reason is a clause of its own: "X should be monitored as Y is excreted …", "because …"
+                     r"|,?\s+(?=(?:because|since)\s)|(?:,|(?<=ed))\s+(?=as\s+(?:the\s+|this\s+|these\s+)?"
+                     r"(?:[\w-]+\s+){1,3}(?:is|are|can|may|has|have|was|were)\b)"
                      r"|,?\s+(?=with\s+(?:better|superior|fewer|less|lower|higher|improved)\b)", _I)
 
 

@@ -95,6 +95,21 @@ _ROLE_BEFORE: list[tuple[str | None, re.Pattern[str]]] = [
     # what the named action is ("X is the primary treatment"): part of the action's words
     (None, re.compile(r"\b(is|are)\s+(the |an? )?([\w-]+\s+){0,2}$", _I)),
 ]
+# what a statement says causes harm is no action it directs: "X can cause Y, so doctors recommend …"
+_CAUSES_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:(?:can|may|might|could|will|often|also|sometimes|rarely|commonly)"
+                           r"\s+)*(?:caus(?:e|es|ed)|leads? to|results? in|triggers?)\b", _I)
+# a reason given for a directive ("… should be monitored as X is excreted by the kidney", "because X …"): what
+# it names is no action the statement directs
+_REASON = re.compile(r"\b(?:because|since)\s[^;:]*|(?:,\s*|\b\w+ed\s+)as\s+(?=(?:the\s+|this\s+|these\s+)?"
+                     r"(?:[\w-]+\s+){1,3}(?:is|are|can|may|has|have|was|were)\b)[^;:]*", _I)
+# a comparison that opens a statement ("Like the bisphosphonates, denosumab …", "As with X, …")
+_OPENING_COMPARISON = re.compile(r"^\s*(?:like|unlike|as with|similar to)\s+([\w-]+\s+){0,2}$", _I)
+# an assessment named as what is assessed ("Assess serum creatinine", "renal function should be monitored"): the
+# assessment is the action, not a criterion that selects patients
+_ASSESSED_BEFORE = re.compile(r"\b(?:assess|monitor|measure|check|evaluate|test|obtain|record|document|review)"
+                              r"(?:ing|ed|s)?\s+(?:the\s+|a\s+|baseline\s+|patients['’]?\s+)?$", _I)
+_ASSESSED_AFTER = re.compile(r"^\s+(?:should|must|needs? to|is to|will|has to|have to)\s+be\s+(?:\w+ly\s+)?"
+                             r"(?:monitored|assessed|checked|measured|evaluated|tested|reviewed)\b", _I)
 _TEAM = re.compile(r"\bteams?\s+(of|including)\b[^.;]*$|\b(refer(ral)? to|consult(ation with)?)\s+$", _I)
 
 _PURPOSE = re.compile(r"\b(?:to|in order to|essential for|for)\s+((?:prevent|minimi[sz]e|reduce|decrease|relieve"
@@ -124,6 +139,7 @@ def mention_roles(raw: str, start: int, end: int, mentions, vocab: Vocabulary, d
     text = raw[start:end]
     purposes = [(start + m.start(1), start + m.end(1))
                 for pattern in (_PURPOSE, _PURPOSE_NOUN) for m in pattern.finditer(text)]
+    reasons = [(start + m.start(), start + m.end()) for m in _REASON.finditer(text)]
     roles: dict[int, str] = {}
     named: list = []
     for m in mentions:
@@ -133,12 +149,19 @@ def mention_roles(raw: str, start: int, end: int, mentions, vocab: Vocabulary, d
         named.append(m)
         before = raw[max(start, m.start - 60):m.start]
         actionable = vocab.in_branch(m.concept, "intervention") or vocab.in_branch(m.concept, "assessment")
+        assessed = vocab.in_branch(m.concept, "assessment") and bool(
+            _ASSESSED_BEFORE.search(before) or _ASSESSED_AFTER.match(raw[m.end:end]))
+        if actionable and (_CAUSES_AFTER.match(raw[m.end:end]) or any(s <= m.start < e for s, e in reasons)):
+            continue  # a cause of harm or a reason: the subject of a belief, not what is directed
+        if actionable and _OPENING_COMPARISON.search(raw[start:m.start]):
+            roles[m.start] = "comparator"
+            continue
         role = None
         if _TEAM.search(raw[max(start, m.start - 200):m.start]) and actionable:
             role = "teamMember"
         elif any(s <= m.start < e for s, e in purposes) or _relieved(raw, start, m, vocab):
             role = "adverseEvent" if vocab.in_branch(m.concept, "adverse event") else "outcome"
-        elif m.concept in vocab.categorical or m.concept in vocab.numeric:
+        elif (m.concept in vocab.categorical or m.concept in vocab.numeric) and not assessed:
             role = "population"
         else:
             rule = next(((name,) for name, pattern in _ROLE_BEFORE if pattern.search(before)), None)

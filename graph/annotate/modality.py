@@ -27,8 +27,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
                          r"|^(critical warning:\s*)?avoid\b|\bavoid (this|using|giving)\b", _I)),
     ("consider", re.compile(r"^consider\b", _I)),
     ("recommend", re.compile(r"^(start|add|use|give|initiate|prescribe|obtain|discuss|encourage|coordinate|reserve"
-                             r"|deliver|document|monitor|assess|infuse|administer|refer|continue|maintain|treat)\b",
-                             _I)),
+                             r"|measure|check|deliver|document|monitor|assess|infuse|administer|refer|continue|maintain"
+                             r"|treat)\b", _I)),
     ("require", re.compile(r"\b(must|mandatory|mandate|required|requires?|is essential|are essential|essential for"
                            r"|need to|needs to)\b", _I)),
     ("prefer", re.compile(r"\b(preferred|prefer|strongly favou?red|is superior|are superior|superior to|first-line)\b",
@@ -37,6 +37,8 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
                             r"|\bis an option\b|\breasonable to\b"
                             r"|\b(may|can) be (de-escalated|reduced|interrupted|repeated)\b"
                             r"|\bmay be administered\b", _I)),
+    # reported advice: "Many doctors advise patients to …", "Experts urge …"
+    ("recommend", re.compile(r"\b(advis(e|es|ed|ing)|urg(e|es|ed|ing))\b(?=[^.;]*\bto\b)", _I)),
     ("recommend", re.compile(r"\b(should|recommended|recommend|is indicated|are indicated|indicated for|is the standard"
                              r"|is standard|standard approach|standard treatment|is the backbone|is the alternative"
                              r"|is the approach|is primary)\b", _I)),
