@@ -219,3 +219,24 @@ def test_an_assessment_named_as_what_is_assessed_is_the_action_and_a_reason_dire
     assert _said(doc, ann) == [("serum creatinine", "recommend"), ("Kidney function", "recommend")]
     (b,) = [b for found in ann.beliefs.values() for b in found]
     assert doc.raw[b.action_start:b.action_end] == "zoledronic acid" and b.effect == "causes"
+
+
+def _beliefs(doc, ann):
+    return [(doc.raw[b.action_start:b.action_end], b.effect, b.outcome.text if b.outcome else None)
+            for found in ann.beliefs.values() for b in found]
+
+
+def test_an_adverse_effect_named_as_such_is_caused_by_the_action_it_is_a_side_effect_of():
+    doc, ann = _read("Hypocalcemia is a common complication of denosumab therapy, especially in frail patients.\n\n"
+                     "A rare side effect of zoledronic acid is osteonecrosis of the jaw.")
+    assert _beliefs(doc, ann) == [("denosumab", "causes", "Hypocalcemia"),
+                                  ("zoledronic acid", "causes", "osteonecrosis of the jaw")]
+    concepts = [str(b.outcome.concept).rsplit("#", 1)[1] for found in ann.beliefs.values() for b in found]
+    assert concepts == ["Hypocalcaemia", "OsteonecrosisOfTheJaw"]
+
+
+def test_an_effect_that_keeps_the_action_from_some_patients_is_a_harm_and_a_safety_statement():
+    doc, ann = _read("Denosumab can lower calcium levels, so it can’t be given to people whose calcium is low.")
+    assert _beliefs(doc, ann) == [("Denosumab", "causes", "lower calcium levels")]
+    (s,) = [s for found in ann.safety.values() for s in found]
+    assert s.strength == "cannot-be-given" and s.condition.text == "people whose calcium is low"

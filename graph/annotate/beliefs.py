@@ -79,6 +79,11 @@ _EFFECT_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("improves", re.compile(r"\b(improv(e|es|ed|ing|ement)|better|superior|benefit|achiev(e|es|ed|ing)"
                             r"|median (overall )?survival|help(s)? (determine|assess|predict|identify))\b", _I)),
 ]
+# an effect that keeps the action from some patients is a harm, not a benefit: "X can lower calcium levels, so it
+# can't be given to someone whose calcium is already low"
+_HARM_CONSEQUENCE = re.compile(r"^[^.;]*?,\s*so\s+[^.;]*?\b(?:can['’]?t|cannot|can not|should not|shouldn['’]t"
+                               r"|must not|may not)\s+be\s+(?:given|used|taken)\b", _I)
+_BENEFITS = ("prevents", "delays", "reduces", "relieves", "improves")
 # a clause whose effect word reads as the purpose of a directive ("to prevent …") claims nothing
 _PURPOSE_BEFORE = re.compile(r"\b(to|for|in order to|essential for|aims? to|aimed at|intended to)\s+$"
                              r"|\bfor\s+([\w-]+\s+){1,3}$", _I)
@@ -111,7 +116,8 @@ _DOSE_BEFORE = re.compile(r"\b(every|each|after|for|over|q)\s*$|\d\s*$", _I)
 _SAFETY_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("dose-adjust", re.compile(r"\bdose (?:adjustment|reduction|modification)s?\b[^.;]*?\b(?:if|in|for|when|with)\s+"
                                r"(?P<c>[^.;]+)", _I)),
-    ("cannot-be-given", re.compile(r"\b(?:contraindicated|cannot be (?:given|used)|must not be (?:given|used)"
+    ("cannot-be-given", re.compile(r"\b(?:contraindicated|(?:cannot|can['’]t|can not) be (?:given|used)"
+                                   r"|must not be (?:given|used)"
                                    r"|should not be (?:given|used))\s+(?:in|to|for|with|during)\s+(?P<c>[^.;]+)", _I)),
     ("caution", re.compile(r"\b(?:with caution|cautiously|caution)\s+(?:in|for|with)\s+(?P<c>[^.;]+)", _I)),
     ("safe", re.compile(r"\b(?:is|are|remains?) safe\s+(?:in|for|with|during)\s+(?P<c>[^.;]+)"
@@ -136,6 +142,43 @@ _CLAUSE = re.compile(r"\s[-–—]\s|—|;|:\s|,\s+(?=(?:which|while|whereas|tho
                      r"|,?\s+(?=(?:because|since)\s)|(?:,|(?<=ed))\s+(?=as\s+(?:the\s+|this\s+|these\s+)?"
                      r"(?:[\w-]+\s+){1,3}(?:is|are|can|may|has|have|was|were)\b)"
                      r"|,?\s+(?=with\s+(?:better|superior|fewer|less|lower|higher|improved)\b)", _I)
+
+
+# an adverse effect named as such: "X is a rare complication of Y", "A serious side effect of Y is X"
+_ADVERSE_OF = re.compile(r"\b(side effects?|complications?|toxicit(?:y|ies)|adverse (?:effects?|events?|reactions?))"
+                         r"\s+of\s+", _I)
+_ADVERSE_SUBJECT = re.compile(r"^\s*(.+?)\s+(?:is|are|remains?)\s+(?:(?:a|an|the|one)\b[^,;]*)?$", _I)
+_ADVERSE_COMPLEMENT = re.compile(r"^(?:\s+(?:therapy|treatment|use|drugs?|agents?))?\s+(?:is|are|include|includes"
+                                 r"|can be|may be)\s+(.+?)\.?$", _I | re.S)
+
+
+def _adverse_effect(raw: str, i: int, cs: int, ce: int, mentions, actionable) -> Belief | None:
+    """Return the belief of a clause that names an adverse effect of an action: the action causes the effect,
+    whether the effect is the subject ("X is a … complication of Y") or the complement ("a … side effect of Y
+    is X")."""
+    clause = raw[cs:ce]
+    m = _ADVERSE_OF.search(clause)
+    if m is None:
+        return None
+    after = cs + m.end()
+    cause = next((x for x in mentions if actionable(x.concept) and after <= x.start < ce
+                  and re.fullmatch(r"(?:the\s+|these\s+|this\s+)?", raw[after:x.start], _I)), None)
+    if cause is None:
+        return None
+    subject = _ADVERSE_SUBJECT.match(raw[cs:cs + m.start()])
+    if subject:
+        s, e = cs + subject.start(1), cs + subject.end(1)
+    else:
+        complement = _ADVERSE_COMPLEMENT.match(raw[cause.end:ce])
+        if complement is None:
+            return None
+        s, e = cause.end + complement.start(1), cause.end + complement.end(1)
+    text = _MARKERS.sub("", raw[s:e]).rstrip(" .")
+    if not text:
+        return None
+    outcome = _mention_part(raw, s, s + len(text), mentions)
+    return Belief(i, cause.concept, cause.start, cause.end, "causes", cs + m.start(), cs + m.end(1), outcome,
+                  figures(raw, cs, ce))
 
 
 def hedges(raw: str, start: int, end: int) -> list[Part]:
@@ -217,6 +260,10 @@ def beliefs(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, s
         gerund = _GERUND_EFFECT.search(clause)
         if _DENIED.match(clause):
             continue
+        adverse = _adverse_effect(raw, i, cs, ce, mentions, actionable)
+        if adverse is not None:
+            out.append(adverse)
+            continue
         for effect, pattern in _EFFECT_RULES:
             for m in pattern.finditer(clause):
                 if _PURPOSE_BEFORE.search(clause[:m.start()]) and effect not in ("no-effect", "works-poorly"):
@@ -246,6 +293,11 @@ def beliefs(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, s
             if action is None:
                 continue
         outcome = _outcome(raw, cs, ce, es, ee, mentions)
+        if effect in _BENEFITS and _HARM_CONSEQUENCE.match(raw[ee:end]):
+            # the harm is the change itself: "lower calcium levels"
+            effect = "causes"
+            if outcome is not None and outcome.start > es:
+                outcome = Part(es, outcome.end, raw[es:outcome.end], outcome.concept)
         out.append(Belief(i, action[0], action[1], action[2], effect, es, ee, outcome,
                           figures(raw, cs, ce), antecedent))
     return out
