@@ -132,3 +132,15 @@ def test_a_vocabulary_that_misstates_what_annotation_reads_is_refused_with_the_f
     with pytest.raises(VocabularyError, match=message) as error:
         load_vocabulary(broken)
     assert str(broken) in str(error.value)
+
+
+def test_a_test_or_score_sits_under_a_kind_of_assessment_as_a_drug_sits_under_a_kind_of_intervention():
+    # the children of a top concept are kinds (drug therapy, laboratory test), too general to agree on; a test
+    # that a guideline directs is one level below, as specific as a drug class
+    kinds = {str(c)[len(str(GGV)):] for c in G.subjects(SKOS.broader, GGV.Assessment)}
+    assert kinds == {"LaboratoryTest", "ClinicalScore", "ClinicalExamination", "Imaging"}
+    for test, kind in (("CreatinineClearance", "LaboratoryTest"), ("DentalEvaluation", "ClinicalExamination"),
+                       ("SINS", "ClinicalScore")):
+        assert (GGV[test], SKOS.broader, GGV[kind]) in G
+    assert "osteoclast inhibitor" in {str(o) for o in G.objects(GGV.BoneModifyingAgent, SKOS.altLabel)}
+    assert "dental check-up" in {str(o) for o in G.objects(GGV.DentalEvaluation, SKOS.altLabel)}
