@@ -240,3 +240,16 @@ def test_an_effect_that_keeps_the_action_from_some_patients_is_a_harm_and_a_safe
     assert _beliefs(doc, ann) == [("Denosumab", "causes", "lower calcium levels")]
     (s,) = [s for found in ann.safety.values() for s in found]
     assert s.strength == "cannot-be-given" and s.condition.text == "people whose calcium is low"
+
+
+def test_an_imperative_item_without_an_object_directs_its_lead_ins_action():
+    doc, ann = _read("Zoledronic acid is given as follows:\n"
+                     "  • Administer every 4 weeks\n"
+                     "  • Discuss dental hygiene with the patient\n")
+    items = [i for i, st in enumerate(doc.statements) if st.lead_in is not None]
+    assert len(items) == 2
+    (d,) = ann.directives[items[0]]
+    assert doc.raw[d.action_start:d.action_end] == "Administer" and d.action.endswith("ZoledronicAcid")
+    assert d.strength == "recommend" and d.antecedent.text == "Zoledronic acid"
+    # a verb with an object of its own ("Discuss dental hygiene") does not direct the lead-in's drug
+    assert not any(x.action.endswith("ZoledronicAcid") for x in ann.directives.get(items[1], []))

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from guidegraph.annotate.directives import Directive, Part, clause_strength, split_clauses
+from guidegraph.annotate.modality import IMPERATIVE
 
 EFFECTS = ("prevents", "delays", "reduces", "relieves", "improves", "causes", "works-poorly", "no-effect")
 SAFETY = ("safe", "caution", "dose-adjust", "cannot-be-given")
@@ -388,6 +389,25 @@ def anaphoric_directive(raw: str, i: int, start: int, end: int, strength: str | 
         return None
     concept, words = context
     return Directive(i, concept, start + a.start(g), start + a.end(g), strength, antecedent=words)
+
+
+# an imperative whose object is left out: the verb goes straight on to how, when or how long ("Infuse over no less
+# than 15 minutes", "Administer every 4 weeks", "Continue for 2 years")
+_BARE_OBJECT = re.compile(r"^\s*(?:over|at|every|each|within|for|until|during|after|before|slowly|once|twice|daily"
+                          r"|weekly|monthly|immediately|promptly|\d)\b|^\s*[.,;:]?\s*$", _I)
+
+
+def elliptical_directive(raw: str, i: int, start: int, end: int, strength: str | None,
+                         context: tuple[URIRef, Part] | None) -> Directive | None:
+    """Return the directive of a list item that is an imperative without an object ("Infuse over no less than 15
+    minutes" under a lead-in about a drug): the lead-in's action, the verb's words, the item's strength."""
+    if context is None or strength is None:
+        return None
+    v = IMPERATIVE.match(raw[start:end])
+    if v is None or not _BARE_OBJECT.match(raw[start + v.end():end]):
+        return None
+    concept, words = context
+    return Directive(i, concept, start + v.start(), start + v.end(), strength, antecedent=words)
 
 
 def context_action(doc, i: int, by_statement: dict, roles: dict[int, str], found: dict, actionable,

@@ -11,6 +11,10 @@ import re
 MODALITIES = ("recommend", "prefer", "require", "consider", "avoid", "contraindicated", "inform")
 
 _I = re.IGNORECASE
+# an imperative first word: "Start …", "Infuse over …"
+IMPERATIVE = re.compile(r"^(start|add|use|give|initiate|prescribe|obtain|discuss|encourage|coordinate|reserve"
+                        r"|measure|check|deliver|document|monitor|assess|infuse|administer|refer|continue|maintain"
+                        r"|treat)\b", _I)
 # (modality, pattern) in the order they are tried
 RULES: list[tuple[str, re.Pattern[str]]] = [
     # a belief to drop, not an action: "Do not assume multi-fraction radiation is superior"
@@ -26,9 +30,7 @@ RULES: list[tuple[str, re.Pattern[str]]] = [
     ("avoid", re.compile(r"\b(do not|don['’]t|should not|must not|never)\b|\bnot (be )?recommended\b"
                          r"|^(critical warning:\s*)?avoid\b|\bavoid (this|using|giving)\b", _I)),
     ("consider", re.compile(r"^consider\b", _I)),
-    ("recommend", re.compile(r"^(start|add|use|give|initiate|prescribe|obtain|discuss|encourage|coordinate|reserve"
-                             r"|measure|check|deliver|document|monitor|assess|infuse|administer|refer|continue|maintain"
-                             r"|treat)\b", _I)),
+    ("recommend", IMPERATIVE),
     ("require", re.compile(r"\b(must|mandatory|mandate|required|requires?|is essential|are essential|essential for"
                            r"|need to|needs to)\b", _I)),
     ("prefer", re.compile(r"\b(preferred|prefer|strongly favou?red|is superior|are superior|superior to|first-line)\b",

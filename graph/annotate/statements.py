@@ -9,7 +9,16 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from guidegraph.annotate.beliefs import Belief, Safety, anaphoric_directive, beliefs, context_action, hedges, safety
+from guidegraph.annotate.beliefs import (
+    Belief,
+    Safety,
+    anaphoric_directive,
+    beliefs,
+    context_action,
+    elliptical_directive,
+    hedges,
+    safety,
+)
 from guidegraph.annotate.citations import Citations, citations
 from guidegraph.annotate.directives import Directive, described_strength, directives, has_strength_words, mention_roles
 from guidegraph.annotate.doses import DoseSchedule, dose_schedules
@@ -170,6 +179,9 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
             strength = None if ann.modality[i] == "inform" else ann.modality[i]
             if not any(actionable(m.concept) and ann.roles.get(m.start) in (None, "recommendedAction") for m in here):
                 found_directive = anaphoric_directive(doc.raw, i, st.start, st.end, strength, context)
+                if found_directive is None and elliptical:
+                    # an item that leaves the object of its verb to the lead-in: "Infuse over 15 minutes"
+                    found_directive = elliptical_directive(doc.raw, i, st.start, st.end, strength, context)
                 if found_directive is not None:
                     ann.directives[i] = [found_directive]
         found = beliefs(doc.raw, i, st.start, st.end, here, ann.roles, actionable, context, elliptical)
