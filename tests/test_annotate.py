@@ -102,6 +102,13 @@ def test_abbreviations_defined_in_the_text_are_learnt():
     assert str(second[0].concept) == GGV + "BoneModifyingAgent"
 
 
+def test_a_label_is_not_read_across_a_comma(vocab):
+    text = "When cancer has spread to the bones, radiation can help; bone radiation helps too."
+    found = [(text[m.start:m.end], str(m.concept)[len(GGV):]) for m in find_mentions(text, 0, len(text), 0, vocab)]
+    assert ("radiation", "RadiationTherapy") in found and ("bone radiation", "RadiationTherapy") in found
+    assert not any("," in words for words, _ in found)
+
+
 def test_a_specialty_is_not_a_treatment(vocab):
     text = "Teams include radiation oncology and orthopedic surgery specialists."
     assert find_mentions(text, 0, len(text), 0, vocab) == []

@@ -44,6 +44,9 @@ def defined_abbreviations(doc: Document, vocab: Vocabulary) -> dict[str, URIRef]
     return found
 
 
+_BREAK = re.compile(r"[,;:()\[\]]|\.\s")
+
+
 def find_mentions(raw: str, start: int, end: int, statement: int, vocab: Vocabulary,
                   abbreviations: dict[str, URIRef] | None = None) -> list[Mention]:
     """Return the concept mentions in ``raw[start:end]``, longest match first, left to right."""
@@ -55,6 +58,8 @@ def find_mentions(raw: str, start: int, end: int, statement: int, vocab: Vocabul
     while i < len(toks):
         hit = None
         for n in range(min(vocab.longest, len(toks) - i), 0, -1):
+            if n > 1 and _BREAK.search(text, toks[i][2], toks[i + n - 1][1]):
+                continue  # a label is not read across a comma or a bracket ("… in bones, radiation …")
             key = tuple(t for t, _, _ in toks[i:i + n])
             caps = all(w.isupper() or w.isdigit() or w.rstrip("s").isupper() for w in words[i:i + n])
             if key in vocab.index and vocab.index[key] is None:
