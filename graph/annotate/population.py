@@ -103,10 +103,28 @@ def criteria(raw: str, start: int, end: int, mentions, vocab: Vocabulary) -> lis
             before = raw[max(start, mention.start - 60):mention.start].lower()
             # "without complete fractures or evidence of epidural spinal cord compression": the
             # negation reaches over a coordination, not over a clause break
-            negated = bool(re.search(r"\b(without|no|not|non)\b[^.;:,()]{0,45}$", before))
+            # … but not over the preposition that names whom an action is for: "do not use X for
+            # HR-positive disease" negates the action, not the criterion
+            if re.search(r"\b(compared (to|with)|than|versus|vs\.?|unlike)\s+(in\s+|with\s+|to\s+)?(the\s+)?$", before):
+                continue  # "the benefit is limited compared to adenocarcinoma": a comparison, not whom it is for
+            cue = re.search(r"\b(without|no|not|non)\b([^.;:,()]{0,45})$", before)
+            # the nearest cue decides: "do not give X to non-smokers"
+            last = [m.end() for m in re.finditer(r"\b(without|no|not|non)\b", before)][-1] if cue else 0
+            negated = bool(cue) and not re.search(r"\b(for|in|to|among)\b", before[last:])
             out.append(Criterion(mention.start, mention.end, mention.concept, "is not" if negated else "is",
                                  raw[mention.start:mention.end]))
-    return out
+    return [c for c in out if not in_conditional_aside(raw, start, c.start)]
+
+
+def in_conditional_aside(raw: str, start: int, at: int) -> bool:
+    """Tell whether offset ``at`` lies in a bracketed aside with a condition of its own before it:
+    "doublet chemotherapy (with trastuzumab if HER2+ adenocarcinoma)" selects the patients of the
+    trastuzumab, not of the statement; "good performance status (ECOG 0-2)" still selects."""
+    before = raw[start:at]
+    opened = before.rfind("(")
+    if opened < 0 or before.rfind(")") > opened:
+        return False
+    return re.search(r"\b(if|when|unless|whenever)\b", before[opened:], re.I) is not None
 
 
 def _after_labels(text: str, start: int, named, vocab: Vocabulary, read):

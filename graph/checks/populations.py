@@ -30,6 +30,7 @@ from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from guidegraph.annotate.mentions import find_mentions
 from guidegraph.annotate.pathways import section_conditions
+from guidegraph.annotate.population import in_conditional_aside
 from guidegraph.annotate.vocabulary import Vocabulary
 from guidegraph.namespaces import GG, ID, local_name, statement_iri
 
@@ -219,6 +220,29 @@ def satisfiable(cells: list[Population], logic: Logic) -> Verdict:
     return Verdict(False, first_failure)
 
 
+def within(a: Population, b: Population, logic: Logic) -> bool:
+    """Tell whether every patient of cell ``a`` is in cell ``b`` (a ⊆ b): no patient of ``a`` fails
+    one of ``b``'s criteria. Each failure is a conjunction the solver decides (the complement of
+    an interval is two half-lines, tried one at a time)."""
+    if not satisfiable([a], logic).overlap:
+        return True
+    for c in b.criteria():
+        if isinstance(c, Interval):
+            outside = []
+            if c.low is not None:
+                outside.append(Interval(c.var, None, c.low, high_open=not c.low_open))
+            if c.high is not None:
+                outside.append(Interval(c.var, c.high, None, low_open=not c.high_open))
+            failures = [Population(intervals=(iv,)) for iv in outside]
+        elif isinstance(c, Member):
+            failures = [Population(members=(Member(c.concept, not c.negated),))]
+        else:  # the scope: in none of its cancers
+            failures = [Population(members=tuple(Member(x, True) for x in c.concepts))]
+        if any(satisfiable([a, f], logic).overlap for f in failures):
+            return False
+    return True
+
+
 def _classes(positives: list[str], negatives: list[str], logic: Logic) -> str | None:
     """Return why a patient cannot be in every positive class and no negative one, or None."""
     closure: dict[str, str] = {}  # class -> the positive class it is reached from
@@ -307,7 +331,10 @@ def statement_cells(doc, ann, vocab: Vocabulary, logic: Logic | None = None) -> 
     logic = logic or Logic(vocab)
     own: dict[int, list[str]] = {}
     for m in ann.mentions:
-        if vocab.in_branch(m.concept, "scope"):
+        # a cancer named in a conditional aside ("(with trastuzumab if HER2+ adenocarcinoma)") is
+        # the aside's, not the statement's
+        if vocab.in_branch(m.concept, "scope") and not in_conditional_aside(
+                doc.raw, doc.statements[m.statement].start, m.start):
             own.setdefault(m.statement, []).append(str(m.concept))
     headings: dict[int, list[str]] = {}
     for k, sec in enumerate(doc.sections):
@@ -332,6 +359,10 @@ def statement_cells(doc, ann, vocab: Vocabulary, logic: Logic | None = None) -> 
             section = doc.sections[section].parent
         if not scope:
             scope, origin = topic, "document"
+        elif origin != "document" and topic and set(scope) == {str(vocab.root("scope"))}:
+            # the bare root ("cancer", "tumors") in a document about one cancer means that cancer;
+            # a named class ("solid tumors") keeps its breadth
+            scope = topic
         if not scope:
             scope, origin = None, "none"
         out.append(StatementCell(str(statement_iri(doc, st)), canonical(intervals, members, scope, logic), origin))
@@ -382,6 +413,10 @@ def populations_graph(records: list[StatementCell], vocab: Vocabulary) -> tuple[
             overlapping += 1
             g.add((a.iri(), GG.overlapsWith, b.iri()))
             g.add((b.iri(), GG.overlapsWith, a.iri()))
+            # containment, for the checks that tell a caveat for a subgroup from a contradiction
+            for narrow, broad in ((a, b), (b, a)):
+                if within(narrow, broad, logic):
+                    g.add((narrow.iri(), GG.withinCell, broad.iri()))
     return g, {"cells": len(cells), "pairs": len(pairs), "overlapping": overlapping, "unsatisfiable": unsatisfiable,
                "statements": len(records)}
 
