@@ -130,6 +130,10 @@ _POPULATION = re.compile(r"^(?:for|in)\s+([^,:]{3,100})[,:]|\b(?:in|for) ((?:all
 _CLAUSE_BREAK = re.compile(r"\s[-–—]\s|—|;|:\s|,\s+(?=(with|and|but|while|whereas|though|although|which)\b)", _I)
 
 
+# an action named as the kind of effect something else has ("the painkiller effect of …")
+_PROPERTY_AFTER = re.compile(r"\s+(?:effects?|efficacy|activity|properties)\b", re.I)
+
+
 def mention_roles(raw: str, start: int, end: int, mentions, vocab: Vocabulary, directs: bool) -> dict[int, str]:
     """Return the role of every mention of the statement ``raw[start:end]``, by the mention's start.
 
@@ -153,6 +157,9 @@ def mention_roles(raw: str, start: int, end: int, mentions, vocab: Vocabulary, d
             _ASSESSED_BEFORE.search(before) or _ASSESSED_AFTER.match(raw[m.end:end]))
         if actionable and (_CAUSES_AFTER.match(raw[m.end:end]) or any(s <= m.start < e for s, e in reasons)):
             continue  # a cause of harm or a reason: the subject of a belief, not what is directed
+        if actionable and _PROPERTY_AFTER.match(raw[m.end:end]):
+            roles[m.start] = "outcome"  # "the painkiller effect of these inhibitors": a property of another action
+            continue
         if actionable and _OPENING_COMPARISON.search(raw[start:m.start]):
             roles[m.start] = "comparator"
             continue
