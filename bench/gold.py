@@ -213,8 +213,18 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m bench.gold", description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, default=None, help="a store built from corpus/ (default: the project's)")
+    parser.add_argument("--missed", metavar="KIND", default=None,
+                        help="also list the gold relations of this kind (or 'tensions') that no finding reaches")
     args = parser.parse_args(argv)
-    print(report(score(findings(Store(args.store)))))
+    found = findings(Store(args.store))
+    print(report(score(found)))
+    if args.missed:
+        kinds = TENSIONS if args.missed == "tensions" else [args.missed]
+        print("\nmissed:")
+        for r in relations():
+            if r.kind in kinds and not relation_found(r, found):
+                where = f"{r.a.file} {r.a.start} / {r.b.file} {r.b.start}"
+                print(f"  {r.id} {r.part:<8}{r.kind:<20}{r.scope:<7}{r.grade:<9}{where}")
     return 0
 
 

@@ -36,11 +36,11 @@ def test_the_corpus_findings_by_check_were_each_read(corpus_findings):
     # every one of these was read against the documents (docs/checks.md)
     assert _by_check(corpus_findings) == {
         "dangling-citation": 20, "stale-source": 1, "schedule-conflict": 1,
-        "bibliography-without-markers": 1, "no-references": 1, "alternative-actions": 1,
-        "repeated-recommendation": 12, "poor-effect": 2, "off-topic-reference": 4, "self-citation": 3,
-        "unsupported-statement": 3, "uncited-claim": 3,
+        "bibliography-without-markers": 1, "no-references": 1, "alternative-actions": 6,
+        "repeated-recommendation": 21, "contradiction": 5, "omission": 13, "poor-effect": 2,
+        "off-topic-reference": 4, "self-citation": 3, "unsupported-statement": 3, "uncited-claim": 3,
     }
-    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 15, "info": 17}
+    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 20, "info": 44}
 
 
 def test_dangling_markers_per_document_match_the_hand_count(corpus_findings):
@@ -131,7 +131,7 @@ def test_every_involved_piece_quotes_its_document(corpus_findings, corpus_docs):
 
 def test_every_check_is_a_construct_query_with_headers():
     checks = load_checks()
-    assert len(checks) == 21
+    assert len(checks) == 25
     for c in checks:
         assert c.title and c.description and "CONSTRUCT" in c.text
 
@@ -314,12 +314,19 @@ def test_contradiction_fires_for_the_same_patients_and_not_for_an_exception(tmp_
         "b.txt": page(ANY_T, "Do not use denosumab in patients with bone metastases. 1, 2"),
     })
     (f,) = [f for f in fired if f.check == "contradiction"]
-    assert "recommends denosumab" in f.message and "says avoid" in f.message
+    assert f.message.startswith("Statements disagree on denosumab: ") and f.severity == "warning"
+    assert 'avoid: "Do not use denosumab in patients with bone metastases." (b.txt)' in f.message
+    assert 'for: "Denosumab is recommended for patients with bone metastases." (a.txt)' in f.message
+    # avoiding it for a subgroup (a cell within the recommendation's) is a caveat the other leaves out
     exception = run(tmp_path / "2", {
         "a.txt": page(ANY_T, "Denosumab is recommended for patients with bone metastases. 1, 2"),
         "b.txt": page(ANY_T, "Do not use denosumab in postmenopausal patients. 1, 2"),
     })
     assert "contradiction" not in checks_of(exception)
+    (caveat,) = [f for f in exception if f.check == "omission"]
+    assert caveat.message.startswith("b.txt give a caveat for denosumab in a group of patients (avoid it, cannot be "
+                                     "given, caution or a dose adjustment); a.txt recommend denosumab")
+    assert {i.source_file for i in caveat.involves} == {"a.txt", "b.txt"}
 
 
 def test_contradiction_of_a_narrower_intervention_and_inside_one_document(tmp_path):
@@ -365,8 +372,9 @@ def test_repeated_recommendation_and_not_for_different_cancers(tmp_path):
     fired = run(tmp_path, {"a.txt": page(ANY_T, "Zoledronic acid is recommended. 1, 2"),
                            "b.txt": page(BREAST_T, "Zoledronic acid should be given. 1, 2")})
     [agreement] = [f for f in fired if f.check == "repeated-recommendation"]
-    assert agreement.message in ("2 documents recommend zoledronic acid (a.txt, b.txt): the sources agree.",
-                                 "2 documents recommend zoledronic acid (b.txt, a.txt): the sources agree.")
+    assert agreement.message in (
+        "2 documents endorse zoledronic acid or a narrower action (a.txt, b.txt): the sources agree.",
+        "2 documents endorse zoledronic acid or a narrower action (b.txt, a.txt): the sources agree.")
     assert {s.source_file for s in agreement.involves} == {"a.txt", "b.txt"}
     apart = run(tmp_path / "2", {"a.txt": page(ESO_T, "Zoledronic acid is recommended. 1, 2"),
                                  "b.txt": page(BREAST_T, "Zoledronic acid should be given. 1, 2")})
@@ -377,19 +385,99 @@ def test_repeated_recommendation_is_one_finding_however_many_documents_agree(tmp
     same = page(ANY_T, "Zoledronic acid is recommended. 1, 2")
     fired = run(tmp_path, dict.fromkeys(("a.txt", "b.txt", "c.txt"), same))
     [agreement] = [f for f in fired if f.check == "repeated-recommendation"]
-    assert agreement.message.startswith("3 documents recommend zoledronic acid (")
+    assert agreement.message.startswith("3 documents endorse zoledronic acid or a narrower action (")
     assert sorted(agreement.message.split("(")[1].split(")")[0].split(", ")) == ["a.txt", "b.txt", "c.txt"]
     assert {s.source_file for s in agreement.involves} == {"a.txt", "b.txt", "c.txt"}
+
+
+def test_agreement_with_subsumption_and_a_stated_benefit(tmp_path):
+    fired = run(tmp_path, {
+        "a.txt": page(ANY_T, "Radiation therapy is recommended for painful bone metastases. 1, 2"),
+        "b.txt": page(ANY_T, "External beam radiation therapy relieves bone pain in most patients. 1, 2")})
+    [agreement] = [f for f in fired if f.check == "repeated-recommendation"]
+    assert agreement.message.split(" (")[0] == "2 documents endorse radiation therapy or a narrower action"
+    assert {s.source_file for s in agreement.involves} == {"a.txt", "b.txt"}
+    # two different drugs of one class do not agree with each other unless a document names the class
+    apart = run(tmp_path / "2", {"a.txt": page(ANY_T, "Zoledronic acid is recommended. 1, 2"),
+                                 "b.txt": page(ANY_T, "Denosumab is recommended. 1, 2")})
+    assert "repeated-recommendation" not in checks_of(apart)
+
+
+def test_effect_disagreement_when_the_percentages_do_not_meet(tmp_path):
+    def corpus(low):
+        return {"a.txt": page(ANY_T, "External beam radiation therapy relieves bone pain in 85% of patients. 1, 2"),
+                "b.txt": page(ANY_T, f"External beam radiation therapy relieves bone pain in {low} of patients. 1, 2")}
+    (f,) = [f for f in run(tmp_path, corpus("40%")) if f.check == "effect-disagreement"]
+    assert f.severity == "info" and f.type == "EffectDisagreement"
+    assert f.message.startswith("Statements disagree on what external beam radiation therapy does for bone pain: "
+                                "the percentages they give do not meet")
+    assert {s.source_file for s in f.involves} == {"a.txt", "b.txt"}
+    assert "effect-disagreement" not in checks_of(run(tmp_path / "2", corpus("85%")))
+
+
+def test_omission_of_a_step_another_document_ties_to_the_action(tmp_path):
+    fired = run(tmp_path, {
+        "a.txt": page(ANY_T, "Zoledronic acid is recommended for bone metastases. 1, 2"),
+        "b.txt": page(ANY_T, "Dental evaluation is recommended before starting zoledronic acid. 1\n\n"
+                             "Zoledronic acid is recommended. 2")})
+    (f,) = [f for f in fired if f.check == "omission"]
+    assert f.message.startswith("b.txt tie dental evaluation to zoledronic acid (before or with it); "
+                                "a.txt recommend zoledronic acid and never name dental evaluation")
+    assert {(s.source_file, s.quote.split(".")[0]) for s in f.involves} == {
+        ("a.txt", "Zoledronic acid is recommended for bone metastases"),
+        ("b.txt", "Dental evaluation is recommended before starting zoledronic acid")}
+    # named in the other document too: nothing is left out
+    both = run(tmp_path / "2", {
+        "a.txt": page(ANY_T, "Zoledronic acid is recommended for bone metastases. 1\n\n"
+                             "Patients should have a dental evaluation first. 2"),
+        "b.txt": page(ANY_T, "Dental evaluation is recommended before starting zoledronic acid. 1, 2")})
+    assert "omission" not in checks_of(both)
 
 
 def test_alternative_actions(tmp_path):
     fired = run(tmp_path, {"a.txt": page(ESO_T, "Brachytherapy is recommended for dysphagia. 1, 2"),
                            "b.txt": page(ESO_T, "Stent placement is recommended for dysphagia. 1, 2")})
     (f,) = [f for f in fired if f.check == "alternative-actions"]
-    assert f.message.startswith("For dysphagia, a.txt recommends brachytherapy and b.txt recommends stent placement")
+    assert f.message.startswith("For dysphagia, 2 different actions are endorsed: ")
+    assert "brachytherapy (a.txt)" in f.message and "stent placement (b.txt)" in f.message
+    assert {i.source_file for i in f.involves} == {"a.txt", "b.txt"} and f.within_document is False
     same = run(tmp_path / "2", {"a.txt": page(ESO_T, "Brachytherapy is recommended for dysphagia. 1, 2"),
                                 "b.txt": page(ESO_T, "Brachytherapy should be used for dysphagia. 1, 2")})
     assert "alternative-actions" not in checks_of(same)
+    # given together in one statement: a combination, not alternatives
+    together = run(tmp_path / "3", {
+        "a.txt": page(ESO_T, "Brachytherapy is recommended for dysphagia. 1\n\n"
+                             "Stent placement is recommended for dysphagia. 2\n\n"
+                             "Brachytherapy and stent placement are recommended together. 1, 2")})
+    assert "alternative-actions" not in checks_of(together)
+
+
+def test_comparison_conflict_when_two_statements_rank_two_actions_in_opposite_orders(tmp_path):
+    fired = run(tmp_path, {"a.txt": page(ANY_T, "Brachytherapy is preferred over stent placement for dysphagia. 1, 2"),
+                           "b.txt": page(ANY_T, "Stent placement is preferred over brachytherapy for dysphagia. 1, 2")})
+    (f,) = [f for f in fired if f.check == "comparison-conflict"]
+    assert f.severity == "warning" and "prefers the reverse" in f.message
+    assert {i.source_file for i in f.involves} == {"a.txt", "b.txt"}
+    agree = run(tmp_path / "2", {
+        "a.txt": page(ANY_T, "Brachytherapy is preferred over stent placement for dysphagia. 1, 2"),
+        "b.txt": page(ANY_T, "Brachytherapy is preferred over stent placement for dysphagia relief. 1, 2")})
+    assert "comparison-conflict" not in checks_of(agree)
+
+
+def test_safety_conflict_where_a_drug_is_recommended_in_a_condition_another_rules_out(tmp_path):
+    fired = run(tmp_path, {
+        "a.txt": page(ANY_T, "Zoledronic acid is recommended for patients with renal impairment. 1, 2"),
+        "b.txt": page(ANY_T, "Bisphosphonates can't be given to people with renal impairment. 1, 2")})
+    (f,) = [f for f in fired if f.check == "safety-conflict"]
+    assert f.severity == "warning" and f.message.startswith("Is bisphosphonate safe in renal impairment?")
+    assert 'gated: "Bisphosphonates can\'t be given to people with renal impairment." (b.txt)' in f.message
+    # recommended for everyone: not a conflict in a condition, but a caveat the first document leaves out
+    general = run(tmp_path / "2", {
+        "a.txt": page(ANY_T, "Zoledronic acid is recommended for patients with bone metastases. 1, 2"),
+        "b.txt": page(ANY_T, "Bisphosphonates can't be given to people with renal impairment. 1, 2")})
+    assert "safety-conflict" not in checks_of(general)
+    (caveat,) = [f for f in general if f.check == "omission"]
+    assert caveat.message.startswith("b.txt give a caveat for bisphosphonate")
 
 
 def test_stale_source(tmp_path):
@@ -444,14 +532,14 @@ def test_check_exits_0_when_nothing_reaches_the_threshold(tmp_path, run_cli):
 
 def test_check_text_report_groups_by_severity_and_document(built_store, run_cli):
     out = run_cli("check", "--store", built_store.path).stdout
-    assert out.index("ERROR (20)") < out.index("WARNING (15)") < out.index("INFO (17)")
+    assert out.index("ERROR (20)") < out.index("WARNING (20)") < out.index("INFO (44)")
     assert f"  {ESO}\n    [dangling-citation] Citation marker 5 in {ESO}" in out
-    assert out.rstrip().endswith("52 findings: 20 error, 15 warning, 17 info")
+    assert out.rstrip().endswith("84 findings: 20 error, 20 warning, 44 info")
 
 
 def test_check_json_and_csv_shapes(built_store, run_cli):
     data = json.loads(run_cli("check", "--store", built_store.path, "--format", "json").stdout)
-    assert data["counts"] == {"error": 20, "warning": 15, "info": 17}
+    assert data["counts"] == {"error": 20, "warning": 20, "info": 44}
     first = data["findings"][0]
     assert set(first) == {"finding", "type", "check", "severity", "message", "withinDocument", "involves", "review"}
     assert set(first["involves"][0]) == {"iri", "kind", "document", "source_file", "start", "end", "quote"}
@@ -459,7 +547,7 @@ def test_check_json_and_csv_shapes(built_store, run_cli):
     assert rows[0].keys() >= {"severity", "check", "message", "source_file", "start", "end", "quote"}
     assert {r["check"] for r in rows if r["severity"] == "warning"} == {
         "stale-source", "schedule-conflict", "poor-effect", "off-topic-reference", "self-citation",
-        "unsupported-statement", "uncited-claim"}
+        "unsupported-statement", "uncited-claim", "contradiction"}
 
 
 def test_a_check_that_runs_too_long_is_stopped_and_reported_not_lost(tmp_path):
@@ -470,7 +558,7 @@ def test_a_check_that_runs_too_long_is_stopped_and_reported_not_lost(tmp_path):
     report = build([folder], store, reason=False, check_shapes=False, check_timeout=0.0001)
     assert sorted(report.unfinished_checks) == sorted(c.name for c in load_checks())
     incomplete = [f for f in findings(store) if f.type == "CheckIncomplete"]
-    assert len(incomplete) == 21 and all(f.severity == "warning" for f in incomplete)
+    assert len(incomplete) == 25 and all(f.severity == "warning" for f in incomplete)
     assert "did not finish in 0.0001 s" in incomplete[0].message and "--check-timeout" in incomplete[0].message
 
 
