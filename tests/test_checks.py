@@ -37,10 +37,11 @@ def test_the_corpus_findings_by_check_were_each_read(corpus_findings):
     assert _by_check(corpus_findings) == {
         "dangling-citation": 20, "stale-source": 1, "schedule-conflict": 1,
         "bibliography-without-markers": 1, "no-references": 1, "alternative-actions": 6,
-        "repeated-recommendation": 21, "contradiction": 5, "omission": 13, "poor-effect": 2,
-        "off-topic-reference": 4, "self-citation": 3, "unsupported-statement": 3, "uncited-claim": 3,
+        "repeated-recommendation": 21, "contradiction": 4, "omission": 12, "poor-effect": 2,
+        "effect-disagreement": 1, "off-topic-reference": 4, "self-citation": 3, "unsupported-statement": 3,
+        "uncited-claim": 3,
     }
-    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 20, "info": 44}
+    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 19, "info": 44}
 
 
 def test_dangling_markers_per_document_match_the_hand_count(corpus_findings):
@@ -403,16 +404,18 @@ def test_agreement_with_subsumption_and_a_stated_benefit(tmp_path):
     assert "repeated-recommendation" not in checks_of(apart)
 
 
-def test_effect_disagreement_when_the_percentages_do_not_meet(tmp_path):
-    def corpus(low):
-        return {"a.txt": page(ANY_T, "External beam radiation therapy relieves bone pain in 85% of patients. 1, 2"),
-                "b.txt": page(ANY_T, f"External beam radiation therapy relieves bone pain in {low} of patients. 1, 2")}
-    (f,) = [f for f in run(tmp_path, corpus("40%")) if f.check == "effect-disagreement"]
+def test_effect_disagreement_when_a_percentage_lies_outside_the_range_another_gives(tmp_path):
+    def corpus(first, second):
+        return {"a.txt": page(ANY_T, f"External beam radiation therapy relieves bone pain in {first} of patients. 1, 2"),
+                "b.txt": page(ANY_T, f"External beam radiation therapy relieves bone pain in {second} of patients. 1, 2")}
+    (f,) = [f for f in run(tmp_path, corpus("85%", "50 to 80 percent")) if f.check == "effect-disagreement"]
     assert f.severity == "info" and f.type == "EffectDisagreement"
     assert f.message.startswith("Statements disagree on what external beam radiation therapy does for bone pain: "
-                                "the percentages they give do not meet")
+                                "a percentage one gives lies outside the range another gives")
     assert {s.source_file for s in f.involves} == {"a.txt", "b.txt"}
-    assert "effect-disagreement" not in checks_of(run(tmp_path / "2", corpus("85%")))
+    # a figure inside the other's range, or the same figure, agrees
+    assert "effect-disagreement" not in checks_of(run(tmp_path / "2", corpus("72%", "50 to 80 percent")))
+    assert "effect-disagreement" not in checks_of(run(tmp_path / "3", corpus("85%", "85%")))
 
 
 def test_omission_of_a_step_another_document_ties_to_the_action(tmp_path):
@@ -532,14 +535,14 @@ def test_check_exits_0_when_nothing_reaches_the_threshold(tmp_path, run_cli):
 
 def test_check_text_report_groups_by_severity_and_document(built_store, run_cli):
     out = run_cli("check", "--store", built_store.path).stdout
-    assert out.index("ERROR (20)") < out.index("WARNING (20)") < out.index("INFO (44)")
+    assert out.index("ERROR (20)") < out.index("WARNING (19)") < out.index("INFO (44)")
     assert f"  {ESO}\n    [dangling-citation] Citation marker 5 in {ESO}" in out
-    assert out.rstrip().endswith("84 findings: 20 error, 20 warning, 44 info")
+    assert out.rstrip().endswith("83 findings: 20 error, 19 warning, 44 info")
 
 
 def test_check_json_and_csv_shapes(built_store, run_cli):
     data = json.loads(run_cli("check", "--store", built_store.path, "--format", "json").stdout)
-    assert data["counts"] == {"error": 20, "warning": 20, "info": 44}
+    assert data["counts"] == {"error": 20, "warning": 19, "info": 44}
     first = data["findings"][0]
     assert set(first) == {"finding", "type", "check", "severity", "message", "withinDocument", "involves", "review"}
     assert set(first["involves"][0]) == {"iri", "kind", "document", "source_file", "start", "end", "quote"}

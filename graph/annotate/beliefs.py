@@ -61,6 +61,7 @@ class Figure:
     text: str
     kind: str  # "percentage", "hazard ratio", "duration", "number"
     value: float | None = None
+    low: float | None = None  # a range ("50 to 80 percent"): its low end; ``value`` is the high one
 
 
 # the effect a clause's words assert, tried in order (the first whose words are found wins)
@@ -107,7 +108,7 @@ _STOP_OUTCOME = re.compile(r"^(is|are|be|been|the|a|an|this|that|these|those|it|
                            r"|well-established|\d+)$", _I)
 _MARKERS = re.compile(r"(\s+\d+(\s*[,–-]\s*\d+)*)+\s*$")
 
-_FIGURES = re.compile(r"(?P<pct>\d+(?:\.\d+)?\s?%)"
+_FIGURES = re.compile(r"(?P<pct>(?:(?P<lo>\d+(?:\.\d+)?)\s?%?\s?(?:to|[-–])\s?)?(?P<v>\d+(?:\.\d+)?)\s?(?:%|percent\b))"
                       r"|(?P<hr>\b(?:HR|hazard ratio|RR|OR|relative risk|odds ratio)\s*(?:of|=|:)?\s*(?P<hrv>\d+\.\d+))"
                       r"|(?P<dur>\b(?:within\s+)?\d+(?:\.\d+)?(?:\s?[-–]\s?\d+(?:\.\d+)?)?\s+(?:hours?|days?|weeks?"
                       r"|months?|years?)\b)", _I)
@@ -232,8 +233,9 @@ def figures(raw: str, start: int, end: int) -> list[Figure]:
     out = []
     for m in _FIGURES.finditer(raw, start, end):
         if m.group("pct"):
-            text = m.group("pct")
-            out.append(Figure(m.start(), m.end(), text, "percentage", float(text.rstrip("% ")) / 100))
+            # "72%", "20 percent"; a range ("50 to 80 percent", "50-80%") keeps both ends
+            low = float(m.group("lo")) / 100 if m.group("lo") else None
+            out.append(Figure(m.start(), m.end(), m.group("pct"), "percentage", float(m.group("v")) / 100, low))
         elif m.group("hr"):
             out.append(Figure(m.start(), m.end(), m.group(0), "hazard ratio", float(m.group("hrv"))))
         else:

@@ -408,6 +408,8 @@ def _belief_triples(doc: Document, d: URIRef, st_iris: list[URIRef], ann) -> Ite
                 yield node, GG.figureKind, Literal(f.kind)
                 if f.value is not None:
                     yield node, GG.figureValue, _dec(f.value)
+                if f.low is not None:
+                    yield node, GG.figureLow, _dec(f.low)
                 yield from _span(node, f.start, f.end)
         else:
             parts = [(_SAFETY[x.strength], "condition", x.condition)]
