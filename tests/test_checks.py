@@ -406,8 +406,8 @@ def test_agreement_with_subsumption_and_a_stated_benefit(tmp_path):
 
 def test_effect_disagreement_when_a_percentage_lies_outside_the_range_another_gives(tmp_path):
     def corpus(first, second):
-        return {"a.txt": page(ANY_T, f"External beam radiation therapy relieves bone pain in {first} of patients. 1, 2"),
-                "b.txt": page(ANY_T, f"External beam radiation therapy relieves bone pain in {second} of patients. 1, 2")}
+        said = "External beam radiation therapy relieves bone pain in {} of patients. 1, 2"
+        return {"a.txt": page(ANY_T, said.format(first)), "b.txt": page(ANY_T, said.format(second))}
     (f,) = [f for f in run(tmp_path, corpus("85%", "50 to 80 percent")) if f.check == "effect-disagreement"]
     assert f.severity == "info" and f.type == "EffectDisagreement"
     assert f.message.startswith("Statements disagree on what external beam radiation therapy does for bone pain: "
