@@ -101,16 +101,16 @@ def criteria(raw: str, start: int, end: int, mentions, vocab: Vocabulary) -> lis
     for mention in mentions:
         if vocab.is_categorical(mention.concept):
             before = raw[max(start, mention.start - 60):mention.start].lower()
-            # "without complete fractures or evidence of epidural spinal cord compression": the
-            # negation reaches over a coordination, not over a clause break
-            # … but not over the preposition that names whom an action is for: "do not use X for
-            # HR-positive disease" negates the action, not the criterion
             if re.search(r"\b(compared (to|with)|than|versus|vs\.?|unlike)\s+(in\s+|with\s+|to\s+)?(the\s+)?$", before):
                 continue  # "the benefit is limited compared to adenocarcinoma": a comparison, not whom it is for
-            cue = re.search(r"\b(without|no|not|non)\b([^.;:,()]{0,45})$", before)
-            # the nearest cue decides: "do not give X to non-smokers"
-            last = [m.end() for m in re.finditer(r"\b(without|no|not|non)\b", before)][-1] if cue else 0
-            negated = bool(cue) and not re.search(r"\b(for|in|to|among)\b", before[last:])
+            # the nearest cue decides ("do not give X to non-smokers"). It reaches over a coordination
+            # ("without complete fractures or evidence of … cord compression"), not over a clause break,
+            # nor over the preposition that names whom an action is for ("do not use X for HR-positive
+            # disease" negates the action, not the criterion)
+            cues = list(re.finditer(r"\b(without|no|not|non)\b", before))
+            tail = before[cues[-1].end():] if cues else None
+            negated = tail is not None and len(tail) <= 45 and not re.search(r"[.;:,()]", tail) \
+                and not re.search(r"\b(for|in|to|among)\b", tail)
             out.append(Criterion(mention.start, mention.end, mention.concept, "is not" if negated else "is",
                                  raw[mention.start:mention.end]))
     return [c for c in out if not in_conditional_aside(raw, start, c.start)]
