@@ -20,7 +20,15 @@ from guidegraph.annotate.beliefs import (
     safety,
 )
 from guidegraph.annotate.citations import Citations, citations
-from guidegraph.annotate.directives import Directive, described_strength, directives, has_strength_words, mention_roles
+from guidegraph.annotate.directives import (
+    Directive,
+    Part,
+    clause_strength,
+    described_strength,
+    directives,
+    has_strength_words,
+    mention_roles,
+)
 from guidegraph.annotate.doses import DoseSchedule, dose_schedules
 from guidegraph.annotate.mentions import Mention, defined_abbreviations, find_mentions
 from guidegraph.annotate.modality import INHERITED, POOR_EFFECT, modality
@@ -121,6 +129,11 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
         if found:
             ann.directives[i] = found
     _claims(doc, ann, by_statement, vocab)
+    for i, found in ann.directives.items():
+        # two actions a statement directs "at the same time" (also through a plural anaphor) are given together
+        if i not in ann.combinations and _COMBINATION.search(doc.statements[i].text) \
+                and len({d.action for d in found if d.strength not in ("avoid", "contraindicated")}) >= 2:
+            ann.combinations.add(i)
     for k, sec in enumerate(doc.sections):
         heading_mentions = [Mention(m.start, m.end, m.concept, -1)
                             for m in find_mentions(doc.raw, sec.start, sec.end, -1, vocab, ann.abbreviations)]
@@ -174,10 +187,16 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
         here = by_statement.get(i, [])
         context = context_action(doc, i, by_statement, ann.roles, ann.directives, actionable)
         elliptical = st.lead_in is not None or st.parent is not None
+        names_own = any(actionable(m.concept) and ann.roles.get(m.start) in (None, "recommendedAction") for m in here)
+        if i not in ann.directives and not names_own and _BOTH.search(st.text):
+            # "both of these types of treatment": every action the statement before lists, each a directive
+            found_both = _both_directives(doc, i, by_statement, ann, vocab, actionable)
+            if found_both:
+                ann.directives[i] = found_both
         if i not in ann.directives:
             # an action only an anaphor names: "Avoid this approach in …"
             strength = None if ann.modality[i] == "inform" else ann.modality[i]
-            if not any(actionable(m.concept) and ann.roles.get(m.start) in (None, "recommendedAction") for m in here):
+            if not names_own:
                 found_directive = anaphoric_directive(doc.raw, i, st.start, st.end, strength, context)
                 if found_directive is None and elliptical:
                     # an item that leaves the object of its verb to the lead-in: "Infuse over 15 minutes"
@@ -193,6 +212,43 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
         soft = hedges(doc.raw, st.start, st.end)
         if soft:
             ann.hedges[i] = soft
+
+
+# a plural anaphor for two or more actions named before: "both of these types of treatment", "these two drugs"
+_BOTH = re.compile(r"\b(both of (?:these|them|those)(?:\s+(?:types?|kinds?|classes|groups)\s+of)?(?:\s+(?:treatments?"
+                   r"|therap(?:y|ies)|drugs?|medicines?|agents?|options?|approaches))?"
+                   r"|(?:these|the) two (?:types? of )?(?:treatments?|therapies|drugs|medicines|agents|options"
+                   r"|approaches))\b", re.I)
+_NOT_DIRECTED = {"comparator", "outcome", "adverseEvent", "precondition", "priorTreatment", "teamMember", "population"}
+
+
+def _both_directives(doc: Document, i: int, by_statement: dict, ann: Annotation, vocab: Vocabulary,
+                     actionable) -> list[Directive]:
+    """Return one directive per action a plural anaphor ("both of these types") stands for: the actions the
+    statement before it (in its section) names, the members rather than the class a list exemplifies
+    ("systemic treatments, such as A and B" gives A and B). Each keeps the anaphor's words and its antecedent's."""
+    st = doc.statements[i]
+    if i == 0 or doc.statements[i - 1].section != st.section:
+        return []
+    before = doc.statements[i - 1]
+    prev = [m for m in by_statement.get(i - 1, []) if actionable(m.concept)
+            and ann.roles.get(m.start) not in _NOT_DIRECTED and not _excluded(doc.raw, m.start, before.start)]
+    concepts = _unique(m.concept for m in prev)
+    # a class whose members are listed is the list's heading, not one of the actions
+    members = [c for c in concepts if not any(o != c and c in vocab.ancestors(o) for o in concepts)]
+    if len(members) < 2:
+        return []
+    text = st.text
+    strength = clause_strength(text, None if ann.modality[i] == "inform" else ann.modality[i])
+    if strength is None:
+        return []
+    a = _BOTH.search(text)
+    out = []
+    for c in members:
+        m = next(m for m in prev if m.concept == c)
+        out.append(Directive(i, c, st.start + a.start(), st.start + a.end(), strength,
+                             antecedent=Part(m.start, m.end, doc.raw[m.start:m.end], c)))
+    return out
 
 
 def _head_end(raw: str, start: int, end: int) -> int:

@@ -329,13 +329,21 @@ def _citation_triples(doc: Document, d: URIRef, st_iris: list[URIRef], cit) -> I
         yield from _span(node, f.start, f.end)
 
 
+def _directive_iri(d: URIRef, x, found) -> URIRef:
+    """Return a directive's IRI: keyed by the words naming its action; a plural anaphor ("both of these types")
+    names several actions with the same words, each then also keyed by its antecedent's words."""
+    if x.antecedent is not None and sum(1 for y in found if y.action_start == x.action_start) > 1:
+        return URIRef(f"{d}/directive/{x.action_start}-{x.antecedent.start}")
+    return URIRef(f"{d}/directive/{x.action_start}")
+
+
 def _directive_triples(doc: Document, d: URIRef, ti: URIRef, found, ann) -> Iterator[Triple]:
     """Yield a statement's directives (graph/annotate/directives.py), each part a node with its offsets."""
     st = doc.statements[found[0].statement]
     criteria = [_criterion_iri(d, c) for c in [*ann.population.get(found[0].statement, []),
                                                *_section_conditions(doc, st.section, ann)]]
     for x in found:
-        di = URIRef(f"{d}/directive/{x.action_start}")
+        di = _directive_iri(d, x, found)
         yield ti, GG.directive, di
         yield di, RDF.type, GG.Directive
         yield di, GG.inStatement, ti
@@ -381,7 +389,7 @@ def _belief_triples(doc: Document, d: URIRef, st_iris: list[URIRef], ann) -> Ite
     for i, found in sorted(ann.directives.items()):
         for x in found:
             for h in hedges.get(i, []):
-                yield URIRef(f"{d}/directive/{x.action_start}"), GG.hedge, h
+                yield _directive_iri(d, x, found), GG.hedge, h
     claims = [(f"belief/{b.effect_start}", b) for found in getattr(ann, "beliefs", {}).values() for b in found] + \
              [(f"safety/{x.condition.start}", x) for found in getattr(ann, "safety", {}).values() for x in found]
     for name, x in claims:
