@@ -75,7 +75,7 @@ _EFFECT_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("delays", re.compile(r"\bdelay(s|ing|ed)?\b", _I)),
     ("prevents", re.compile(r"\bprevent(s|ed|ing|able|ion)?\b", _I)),
     ("reduces", re.compile(r"\b(reduc(e|es|ed|ing|tion)|decreas(e|es|ed|ing)|lower(s|ed|ing)?|fewer)\b", _I)),
-    ("relieves", re.compile(r"\b(reliev(e|es|ed|ing)|relief|palliat(e|es|ed|ing))\b", _I)),
+    ("relieves", re.compile(r"\b(reliev(e|es|ed|ing)|relief|palliat(e|es|ed|ing|ion))\b", _I)),
     ("causes", re.compile(r"\b(caus(e|es|ed|ing)|induc(e|es|ed|ing)|leads? to|risk of|side effects?|toxicit(y|ies)"
                           r"|complications? of)\b", _I)),
     ("improves", re.compile(r"\b(improv(e|es|ed|ing|ement)|better|superior|benefit|achiev(e|es|ed|ing)"
@@ -88,7 +88,10 @@ _HARM_CONSEQUENCE = re.compile(r"^[^.;]*?,\s*so\s+[^.;]*?\b(?:can['’]?t|cannot
 _BENEFITS = ("prevents", "delays", "reduces", "relieves", "improves")
 # a clause whose effect word reads as the purpose of a directive ("to prevent …") claims nothing
 _PURPOSE_BEFORE = re.compile(r"\b(to|for|in order to|essential for|aims? to|aimed at|intended to)\s+$"
-                             r"|\bfor\s+([\w-]+\s+){1,3}$", _I)
+                             r"|\bfor\s+([\w-]+\s+){1,3}$"
+                             # a goal named is no claim that it is reached: "The primary goal is palliation"
+                             r"|\b(goal|aim|intent|objective|purpose)s?\s+(?:of\s+(?:[\w-]+\s+){1,4})?(?:is|are|was|were)"
+                             r"\s+(?:to\s+)?$", _I)
 # a verb of a participle that describes the patients ("patients achieving remission") is no claim
 _DESCRIBES_PATIENTS = re.compile(r"\b(patients|those|people|who|whose)\s+$", _I)
 # a claim the statement tells the reader not to make ("Do not assume X is superior")
@@ -102,9 +105,10 @@ _OUTCOME_AFTER = re.compile(r"^\s*(?:(?:the|a|an|its|their|of|in|on|to|from)\s+)
                             r"|among|versus|vs)\b)[\w'’/-]+\s*){1,5})", _I)
 # a noun before the effect word names the outcome ("survival benefit", "symptom control")
 _OUTCOME_BEFORE = re.compile(r"((?:[\w'’/-]+\s+){1,3})$", _I)
-_NOUN_EFFECT = re.compile(r"^(benefit|relief|control|improvement|reduction|prevention)\b", _I)
+_NOUN_EFFECT = re.compile(r"^(benefit|relief|palliation|control|improvement|reduction|prevention)\b", _I)
 _STOP_OUTCOME = re.compile(r"^(is|are|be|been|the|a|an|this|that|these|those|it|they|with|proven|and|or|of|in|for"
                            r"|can|may|provides?|offers?|gives?|achieves?|effective|good|significant|significantly"
+                           r"|useful|rapid|quick|durable|sustained|meaningful|substantial|adequate|excellent"
                            r"|well-established|\d+)$", _I)
 _MARKERS = re.compile(r"(\s+\d+(\s*[,–-]\s*\d+)*)+\s*$")
 
@@ -136,6 +140,8 @@ HEDGES = re.compile(r"\b(may|might|could|can be considered|can|possibly|probably
 ANAPHOR = re.compile(r"\b(this (?:approach|drug|agent|treatment|therapy|procedure|medication|method|regimen|option)"
                      r"|these (?:drugs|agents|inhibitors|treatments|therapies|medications|options|procedures)"
                      r"|both of these(?: \w+)?|such (?:drugs|agents|treatments|therapies)"
+                     # "Both schedules give the same pain relief": the options the sentence before sets out
+                     r"|both (?:schedules|regimens|approaches|options|methods|techniques|treatments|therapies|procedures)"
                      r"|(?:it|they|this)(?=\s+(?:is|are|can|may|has|have|provides?|improves?|reduces?|relieves?|prevents?|causes?|achieves?|works?|does"
                      r"|do|should|must|helps?)\b))", _I)
 
@@ -405,11 +411,42 @@ def elliptical_directive(raw: str, i: int, start: int, end: int, strength: str |
     minutes" under a lead-in about a drug): the lead-in's action, the verb's words, the item's strength."""
     if context is None or strength is None:
         return None
+    concept, words = context
     v = IMPERATIVE.match(raw[start:end])
-    if v is None or not _BARE_OBJECT.match(raw[start + v.end():end]):
+    if v is None:
+        return indication_item(raw, i, start, end, strength, context)
+    if not _BARE_OBJECT.match(raw[start + v.end():end]):
+        return None
+    return Directive(i, concept, start + v.start(), start + v.end(), strength, antecedent=words)
+
+
+# a lead-in whose items complete it with whom or what its action is for: "Surgical intervention is indicated for:",
+# "Radiotherapy is recommended in:"
+_FOR_LEAD_IN = re.compile(r"^[^\n]*?\b(?:indicated|recommended|used|reserved|considered|appropriate|preferred"
+                          r"|required|needed|suitable)\s+(?:for|in)\s*:\s*$", _I)
+# an item that is a clause of its own, not the noun phrase that completes the lead-in
+_ITEM_CLAUSE = re.compile(r"\b(?:is|are|was|were|be|been|can|could|may|might|should|must|will|would|do|does|not"
+                          r"|avoid|consider|use|give|start|stop)\b", _I)
+
+
+def indication_item(raw: str, i: int, start: int, end: int, strength: str | None,
+                    context: tuple[URIRef, Part] | None) -> Directive | None:
+    """Return the directive of a list item that only names whom or what the lead-in's action is for ("Spinal cord
+    compression with neurological deficits" under "Surgical intervention is indicated for:"): the lead-in's action
+    at the item's strength, for the situation the item names; the item's words (less its markers) are the
+    directive's, the lead-in's words its antecedent."""
+    if context is None or strength is None:
         return None
     concept, words = context
-    return Directive(i, concept, start + v.start(), start + v.end(), strength, antecedent=words)
+    line_end = raw.find("\n", words.end)
+    lead = raw[words.end:line_end if line_end >= 0 else len(raw)]
+    if words.end > start or not _FOR_LEAD_IN.match(lead):
+        return None
+    text = _MARKERS.sub("", raw[start:end]).rstrip(" .;")
+    if not text or _ITEM_CLAUSE.search(text):
+        return None
+    item = Part(start, start + len(text), text)
+    return Directive(i, concept, start, start + len(text), strength, population=item, antecedent=words)
 
 
 def context_action(doc, i: int, by_statement: dict, roles: dict[int, str], found: dict, actionable,
