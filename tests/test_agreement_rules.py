@@ -69,3 +69,51 @@ def test_items_under_a_lead_in_that_is_not_an_indication_take_no_action(vocab):
 def test_a_goal_named_is_no_claim_that_the_action_reaches_it(vocab):
     doc, ann = _read("Palliative care is offered to every patient. The primary goal is palliation.", vocab)
     assert not any(b.effect == "relieves" for found in ann.beliefs.values() for b in found)
+
+
+def _harm_store():
+    """A store of two documents, each saying a drug causes a named harm, and a third naming only 'side effects'."""
+    import pyoxigraph as ox
+
+    gg, v = "https://w3id.org/guidegraph/ontology#", "https://w3id.org/guidegraph/vocabulary#"
+    d = "https://w3id.org/guidegraph/id/document/"
+    sc, sk = "http://www.w3.org/2000/01/rdf-schema#", "http://www.w3.org/2004/02/skos/core#"
+    lines = [f"<{gg}vocabulary> <{gg}adverseEventRoot> <{v}AdverseEvent> .",
+             f"<{v}AdverseEvent> <{sk}topConceptOf> <{gg}vocabulary> .",
+             f"<{v}Intervention> <{sk}topConceptOf> <{gg}vocabulary> .",
+             f"<{v}Drug> <{sk}broader> <{v}Intervention> .",
+             f"<{v}Bisphosphonate> <{sk}broader> <{v}Drug> .",
+             f"<{v}ZoledronicAcid> <{sc}subClassOf> <{v}Bisphosphonate> .",
+             f"<{v}Onj> <{sc}subClassOf> <{v}AdverseEvent> .",
+             f"<{v}Bisphosphonate> <{sk}prefLabel> \"bisphosphonate\" .",
+             f"<{v}ZoledronicAcid> <{sk}prefLabel> \"zoledronic acid\" .",
+             f"<{v}Onj> <{sk}prefLabel> \"osteonecrosis of the jaw\" ."]
+    for doc, action, harm in (("a", "Bisphosphonate", "Onj"), ("b", "ZoledronicAcid", "Onj"),
+                              ("c", "ZoledronicAcid", "AdverseEvent")):
+        s, x = f"<{d}{doc}/statement/1>", f"<{d}{doc}/belief/1>"
+        lines += [f"<{d}{doc}> <{gg}sourceFile> \"{doc}.txt\" .",
+                  f"{s} <http://purl.org/dc/terms/isPartOf> <{d}{doc}> .",
+                  f"{s} <{gg}populationCell> <https://w3id.org/guidegraph/id/population/all> .",
+                  f"{s} <{gg}belief> {x} .", f"{x} <{gg}action> <{v}{action}> .",
+                  f"{x} <{gg}effect> <{gg}effectCauses> .", f"{x} <{gg}outcome> <{d}{doc}/belief/1/outcome> .",
+                  f"<{d}{doc}/belief/1/outcome> <{gg}partConcept> <{v}{harm}> ."]
+    store = ox.Store()
+    store.load("\n".join(lines).encode(), ox.RdfFormat.N_TRIPLES)
+    return store
+
+
+def test_documents_that_name_the_same_harm_of_an_action_or_a_narrower_one_agree_on_it():
+    from pathlib import Path
+
+    from guidegraph.namespaces import PREFIXES
+
+    query = (Path(__file__).resolve().parent.parent / "queries" / "checks" / "repeated-recommendation.rq").read_text()
+    triples = list(_harm_store().query(query, prefixes=PREFIXES, use_default_graph_as_union=True))
+    comments = [t.object.value for t in triples if t.predicate.value.endswith("#comment")]
+    (comment,) = comments  # the file list follows the store's order
+    assert comment.startswith("2 documents say that bisphosphonate or a narrower action can cause osteonecrosis of "
+                              "the jaw (") and comment.endswith("): the sources agree on the harm.")
+    assert "a.txt" in comment and "b.txt" in comment and "c.txt" not in comment
+    involved = sorted(t.object.value.split("/")[-3] for t in triples if t.predicate.value.endswith("#involves"))
+    # the statement naming only "side effects" takes no part
+    assert involved == ["a", "b"]
