@@ -173,7 +173,8 @@ def test_population_criteria_with_bounds(corpus_docs, annotations):
     eso = crit("oracle-esophageal-cancer-bone-metastases")
     assert ("PerformanceStatus", "range", 0.0, 2.0, "ECOG 0-2") in eso
     assert ("PerformanceStatus", "range", 3.0, 4.0, "ECOG 3-4") in eso
-    assert ("CreatinineClearance", "<", None, 60.0, "creatinine clearance <60 mL/min") in eso
+    # a value of a banded measure is a criterion on its band: below 60 mL/min is renal impairment
+    assert ("RenalImpairment", "<", None, 60.0, "creatinine clearance <60 mL/min") in eso
     assert ("T4bDisease", "is not", None, None, "T4b") in eso
     osteo = crit("oracle-osteoblastic-metastases")
     assert {("SINSStable", "≤", None, 6.0, "(≤6)"), ("SINSPotentiallyUnstable", "range", 7.0, 12.0, "(7-12)"),

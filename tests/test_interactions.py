@@ -48,3 +48,36 @@ def test_the_corpus_timing_conflict_meets_a_washout_with_treatments_given_at_the
     assert quotes[0].startswith("Bone-targeted radiopharmaceutical therapy is indicated")
     assert quotes[1] == "Sometimes both of these types of treatments are used at the same time."
     assert found[0].severity == "warning" and not found[0].within_document
+
+
+def test_a_measured_condition_is_read_as_the_state_its_value_falls_in(tmp_path):
+    doc, ann = _annotated(tmp_path, "Kidneys\n\nGive the drug carefully.\n\n  • Zoledronic acid is given monthly\n"
+                                    "  • Dose adjustment required if creatinine clearance <60 mL/min\n")
+    i = _at(doc, "Dose adjustment")
+    (x,) = ann.safety[i]
+    assert x.strength == "dose-adjust" and x.condition.concept.endswith("#RenalImpairment")
+    assert doc.raw[x.condition.start:x.condition.end] == "creatinine clearance <60 mL/min"
+
+
+def test_a_recommendation_that_waits_on_a_condition_withholds_it_where_the_condition_fails(tmp_path):
+    doc, ann = _annotated(tmp_path, "Pain\n\nGive zoledronic acid for bone pain if adequate renal function.\n"
+                                    "Give zoledronic acid for bone pain in HER2-positive disease.\n")
+    (x,) = ann.safety[_at(doc, "adequate")]
+    assert x.strength == "only-if" and x.condition.concept.endswith("#AdequateRenalFunction")
+    assert doc.raw[x.condition.start:x.condition.end] == "adequate renal function"
+    # a population without "if" is whom the recommendation is for, not a gate
+    assert _at(doc, "HER2") not in ann.safety
+
+
+def test_the_corpus_safety_conflicts_meet_renal_gates_and_a_dose_for_renal_impairment(built_store):
+    from guidegraph.checks.sparql import findings
+
+    found = sorted((f for f in findings(built_store) if f.check == "safety-conflict"), key=lambda f: f.within_document)
+    assert [f.within_document for f in found] == [False, True]
+    assert all("renal impairment" in f.message for f in found)
+    # (a statement's quote keeps its citation markers)
+    quotes = [sorted(i.quote.rstrip(" 0123456789") for i in f.involves if i.kind == "Statement") for f in found]
+    assert quotes[0] == ["Bisphosphonates can cause kidney damage and often can’t be given to people with poor kidney "
+                         "function.", "Dose adjustment required if creatinine clearance <60 mL/min"]
+    assert quotes[1] == ["Dose adjustment required if creatinine clearance <60 mL/min",
+                         "Zoledronic acid for bone pain if adequate renal function"]

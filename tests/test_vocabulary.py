@@ -78,12 +78,15 @@ def test_the_concepts_that_select_patients_are_read_from_the_vocabulary():
         "HRPositiveHER2NegativeBreastCancer", "HER2PositiveBreastCancer", "TripleNegativeBreastCancer",
         "EsophagealAdenocarcinoma", "EsophagealSquamousCellCarcinoma", "CastrationResistantProstateCancer",
         "Postmenopausal", "Premenopausal", "T4bDisease", "RenalImpairment", "OligometastaticDisease",
-        "SpinalCordCompression", "Pregnancy", "HER2Positive", "HormoneReceptorPositive"}
+        "SpinalCordCompression", "Pregnancy", "HER2Positive", "HormoneReceptorPositive", "AdequateRenalFunction"}
     assert {str(c)[len(str(GGV)):]: tuple(v.scale(c)) for c in v.numeric} == {
-        "PerformanceStatus": (0, 5), "SINS": (0, 18), "MirelsScore": (4, 12), "CreatinineClearance": (0, None),
+        "PerformanceStatus": (0, 5), "SINS": (0, 18), "MirelsScore": (4, 12), "CreatinineClearance": (0, 300),
         "Age": (0, None), "LifeExpectancy": (0, None)}
     assert v.bands_of(GGV.SINS) == [Band(GGV.SINSStable, 0, 6), Band(GGV.SINSPotentiallyUnstable, 7, 12),
                                     Band(GGV.SINSUnstable, 13, 18)]
+    # kidney function read from creatinine clearance: below 60 mL/min renal impairment, from 60 adequate
+    assert v.bands_of(GGV.CreatinineClearance) == [Band(GGV.RenalImpairment, 0, 59.9),
+                                                   Band(GGV.AdequateRenalFunction, 60, 300)]
     assert v.bands_of(GGV.MirelsScore) == [] and v.scale(GGV.Denosumab) == Scale(None, None)
     assert (v.unit(GGV.SINS), v.unit(GGV.PerformanceStatus)) == ("points", None)
     assert set(v.not_concepts) == {"radiation oncology", "radiation oncologist", "medical oncology",

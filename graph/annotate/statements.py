@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
+from rdflib import OWL, URIRef
 
 from guidegraph.annotate.beliefs import (
     Belief,
@@ -129,6 +129,7 @@ def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
         if found:
             ann.directives[i] = found
     _claims(doc, ann, by_statement, vocab)
+    _gates(doc, ann, vocab)
     for i, found in ann.directives.items():
         # two actions a statement directs "at the same time" (also through a plural anaphor) are given together
         if i not in ann.combinations and _COMBINATION.search(doc.statements[i].text) \
@@ -207,11 +208,43 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
         if found:
             ann.beliefs[i] = found
         gated = safety(doc.raw, i, st.start, st.end, here, ann.roles, actionable, context)
+        for x in gated:
+            # a measured condition is the state its value falls in: "creatinine clearance <60 mL/min" is renal
+            # impairment when the vocabulary bands the measure so
+            cond = x.condition
+            read = next((c for c in ann.population.get(i, []) if cond is not None and c.start < cond.end
+                         and cond.start < c.end and (c.min_value is not None or c.max_value is not None)), None)
+            if read is not None and read.concept != cond.concept:
+                x.condition = Part(x.condition.start, x.condition.end, x.condition.text, read.concept)
         if gated:
             ann.safety[i] = gated
         soft = hedges(doc.raw, st.start, st.end)
         if soft:
             ann.hedges[i] = soft
+
+
+# a condition a recommendation waits on: "X for bone pain if adequate renal function", "only in …", "provided …"
+_GATE = re.compile(r"\b(?:only\s+(?:if|when|in|for|with)|if|provided(?:\s+that)?|as\s+long\s+as|unless)"
+                   r"\s+(?:(?:the|there\s+is|patients?\s+(?:have|has|with))\s+)?$", re.I)
+_RECOMMENDING = ("allow", "consider", "prefer", "recommend", "require")
+
+
+def _gates(doc: Document, ann: Annotation, vocab: Vocabulary) -> None:
+    """Read the conditions a recommendation waits on as safety beliefs (``only-if``): the criterion written right after
+    "if / only if / provided / as long as", when the vocabulary declares some condition disjoint from it (so that
+    waiting on it withholds the action somewhere: adequate renal function, not renal impairment)."""
+    disjoint = {a for pair in vocab.graph.subject_objects(OWL.disjointWith) for a in pair}
+    for i, found in ann.directives.items():
+        st = doc.statements[i]
+        for c in ann.population.get(i, []):
+            if c.comparator != "is" or c.concept not in disjoint \
+                    or not _GATE.search(doc.raw[max(st.start, c.start - 40):c.start]):
+                continue
+            for d in found:
+                if d.strength in _RECOMMENDING and d.action_end <= c.start:
+                    ann.safety.setdefault(i, []).append(
+                        Safety(i, d.action, d.action_start, d.action_end, "only-if",
+                               Part(c.start, c.end, doc.raw[c.start:c.end], c.concept), d.antecedent))
 
 
 # a plural anaphor for two or more actions named before: "both of these types of treatment", "these two drugs"

@@ -371,7 +371,7 @@ _EFFECT = {"prevents": GG.effectPrevents, "delays": GG.effectDelays, "reduces": 
            "relieves": GG.effectRelieves, "improves": GG.effectImproves, "causes": GG.effectCauses,
            "works-poorly": GG.effectWorksPoorly, "no-effect": GG.effectNoEffect}
 _SAFETY = {"safe": GG.safetyIn, "caution": GG.cautionIn, "cannot-be-given": GG.cannotBeGivenIn,
-           "dose-adjust": GG.doseAdjustedIn}
+           "dose-adjust": GG.doseAdjustedIn, "only-if": GG.givenOnlyIn}
 
 
 def _belief_triples(doc: Document, d: URIRef, st_iris: list[URIRef], ann) -> Iterator[Triple]:

@@ -214,7 +214,7 @@ SELECT ?belief ?action ?actionLabel ?words ?start ?end ?effect WHERE {
 BELIEF_PARTS_QUERY = """
 SELECT ?belief ?part ?words ?start ?end ?concept ?conceptLabel ?kind ?value WHERE {
   ?st gg:belief ?belief .
-  VALUES ?part { gg:outcome gg:safetyIn gg:cautionIn gg:cannotBeGivenIn gg:doseAdjustedIn gg:antecedent gg:figure
+  VALUES ?part { gg:outcome gg:safetyIn gg:cautionIn gg:cannotBeGivenIn gg:doseAdjustedIn gg:givenOnlyIn gg:antecedent gg:figure
                  gg:hedge }
   ?belief ?part ?node . ?node gg:asWritten ?words ; gg:start ?start ; gg:end ?end .
   OPTIONAL { ?node gg:partConcept ?concept . OPTIONAL { ?concept skos:prefLabel ?conceptLabel } }
@@ -451,7 +451,7 @@ def search_view(store, words: str) -> dict:
 
 
 _SAFETY_KEYS = {"safetyIn": "safe", "cautionIn": "caution", "cannotBeGivenIn": "cannot-be-given",
-                "doseAdjustedIn": "dose-adjust"}
+                "doseAdjustedIn": "dose-adjust", "givenOnlyIn": "only-if"}
 
 
 def _beliefs(store, st: URIRef) -> list[dict]:
