@@ -53,7 +53,8 @@ def test_an_item_naming_whom_the_lead_in_action_is_indicated_for_directs_that_ac
         assert _local(d.action) == "Surgery" and d.strength == "recommend"
         assert d.antecedent.text == "Surgical intervention"
         # the item's words, less its citation markers, are whom the action applies to
-        assert d.population.text == doc.raw[d.action_start:d.action_end] == doc.statements[i].text.rstrip(" ,0123456789")
+        item = doc.statements[i].text.rstrip(" ,0123456789")
+        assert d.population.text == doc.raw[d.action_start:d.action_end] == item
     # an item that is a clause of its own keeps its own action
     assert [_local(d.action) for d in ann.directives[items[2]]] == ["ProphylacticStabilisation"]
 

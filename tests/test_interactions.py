@@ -81,3 +81,49 @@ def test_the_corpus_safety_conflicts_meet_renal_gates_and_a_dose_for_renal_impai
                          "function.", "Dose adjustment required if creatinine clearance <60 mL/min"]
     assert quotes[1] == ["Dose adjustment required if creatinine clearance <60 mL/min",
                          "Zoledronic acid for bone pain if adequate renal function"]
+
+
+def test_a_comparison_of_effects_keeps_the_comparator_and_its_direction(tmp_path):
+    doc, ann = _annotated(tmp_path, "Agents\n\nDenosumab is superior to zoledronate in delaying skeletal-related "
+                                    "events.\n")
+    (b,) = ann.beliefs[0]
+    assert (b.effect, b.comparison) == ("delays", "superior")
+    assert doc.raw[b.comparator.start:b.comparator.end] == "zoledronate" and b.comparator.concept.endswith(
+        "#ZoledronicAcid")
+
+
+def test_harms_listed_without_their_cause_belong_to_the_treatment_named_before(tmp_path):
+    doc, ann = _annotated(tmp_path, "Agents\n\n  • Zoledronic acid should be given over 15 minutes\n"
+                                    "  • Patients must be adequately hydrated before administration\n"
+                                    "  • Common side effects include hypocalcemia and fever\n")
+    (b,) = ann.beliefs[_at(doc, "side effects")]
+    assert b.effect == "causes" and b.action.endswith("#ZoledronicAcid") and b.outcome.text == "hypocalcemia"
+    assert doc.raw[b.antecedent.start:b.antecedent.end] == "Zoledronic acid"
+
+
+def test_a_level_said_to_be_low_names_the_state(tmp_path):
+    doc, ann = _annotated(tmp_path, "Calcium\n\nThese drugs can't be given to someone whose calcium levels are "
+                                    "already low.\n")
+    (m,) = [m for m in ann.mentions if m.concept.endswith("#Hypocalcaemia")]
+    assert doc.raw[m.start:m.end] == "calcium levels are already low"
+
+
+def test_the_corpus_omissions_name_each_kind_with_the_statements_where_it_could_be_added(built_store):
+    from guidegraph.checks.sparql import findings
+
+    found = {f.message.split(";")[0]: f for f in findings(built_store) if f.check == "omission"}
+    alternative = found["oracle-breast-cancer-bone-metastasis.txt say denosumab does better than zoledronic acid or "
+                        "is preferred to it"]
+    quotes = {(i.source_file, i.start) for i in alternative.involves if i.kind == "Statement"}
+    # the comparison, and every statement of the document that recommends zoledronic acid without naming
+    # denosumab: its recommendation and the items of its "Key considerations" (read by hand)
+    assert ("oracle-breast-cancer-bone-metastasis.txt", 1054) in quotes
+    assert {s for f, s in quotes if f.startswith("oracle-esophageal")} >= {1801, 1982, 2024, 2076, 2142, 2207, 4420}
+    interval = [k for k in found if " by an interval" in k]
+    assert sorted(interval) == [
+        "icliniq-bone-metastasis-therapeutic-approaches.txt keep bisphosphonate away from radiopharmaceutical by an "
+        "interval", "icliniq-bone-metastasis-therapeutic-approaches.txt keep chemotherapy away from radiopharmaceutical "
+        "by an interval"]
+    safety = sorted(k for k in found if " limit " in k)
+    assert any("zoledronic acid in renal impairment" in k for k in safety)
+    assert any("bisphosphonate in hypocalcaemia" in k for k in safety)

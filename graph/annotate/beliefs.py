@@ -37,6 +37,8 @@ class Belief:
     outcome: Part | None = None
     figures: list[Figure] = field(default_factory=list)
     antecedent: Part | None = None  # the words of another statement the action was resolved to
+    comparison: str | None = None  # "superior", "inferior" or "equivalent" to the comparator, for this outcome
+    comparator: Part | None = None  # the words naming what the action is compared with
 
 
 @dataclass
@@ -141,7 +143,8 @@ ANAPHOR = re.compile(r"\b(this (?:approach|drug|agent|treatment|therapy|procedur
                      r"|these (?:drugs|agents|inhibitors|treatments|therapies|medications|options|procedures)"
                      r"|both of these(?: \w+)?|such (?:drugs|agents|treatments|therapies)"
                      # "Both schedules give the same pain relief": the options the sentence before sets out
-                     r"|both (?:schedules|regimens|approaches|options|methods|techniques|treatments|therapies|procedures)"
+                     r"|both (?:schedules|regimens|approaches|options|methods|techniques|treatments|therapies"
+                     r"|procedures)"
                      r"|(?:it|they|this)(?=\s+(?:is|are|can|may|has|have|provides?|improves?|reduces?|relieves?|prevents?|causes?|achieves?|works?|does"
                      r"|do|should|must|helps?)\b))", _I)
 
@@ -158,6 +161,27 @@ _ADVERSE_OF = re.compile(r"\b(side effects?|complications?|toxicit(?:y|ies)|adve
 _ADVERSE_SUBJECT = re.compile(r"^\s*(.+?)\s+(?:is|are|remains?)\s+(?:(?:a|an|the|one)\b[^,;]*)?$", _I)
 _ADVERSE_COMPLEMENT = re.compile(r"^(?:\s+(?:therapy|treatment|use|drugs?|agents?))?\s+(?:is|are|include|includes"
                                  r"|can be|may be)\s+(.+?)\.?$", _I | re.S)
+
+
+# harms listed without their cause, which the context gives: "Common side effects include X, Y and Z"
+LISTED_HARMS = re.compile(r"^\s*(?:(?:the\s+)?(?:most\s+)?(?:common|frequent|serious|rare|main|possible|other)\s+)*"
+                           r"(?:side effects?|adverse (?:effects?|events?|reactions?)|complications?|toxicit(?:y|ies))"
+                           r"\s+(?:include|includes|are|may include|can include)\s+", _I)
+
+
+def _listed_harms(raw: str, i: int, cs: int, ce: int, mentions, actionable, context) -> Belief | None:
+    """Return the belief of a clause that lists harms and names no cause ("Common side effects include acute phase
+    reactions …, hypocalcemia …"): the context's action causes the first harm named, the antecedent kept."""
+    m = LISTED_HARMS.match(raw[cs:ce])
+    if m is None or context is None or any(actionable(x.concept) and cs <= x.start < ce for x in mentions):
+        return None
+    harm = next((x for x in mentions if cs + m.end() <= x.start < ce), None)
+    if harm is None:
+        return None
+    concept, words = context
+    outcome = Part(harm.start, harm.end, raw[harm.start:harm.end], harm.concept)
+    return Belief(i, concept, words.start, words.end, "causes", cs + m.start(), cs + m.end(), outcome,
+                  figures(raw, cs, ce), words)
 
 
 def _adverse_effect(raw: str, i: int, cs: int, ce: int, mentions, actionable) -> Belief | None:
@@ -254,12 +278,14 @@ def figures(raw: str, start: int, end: int) -> list[Figure]:
 
 
 def beliefs(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, str], actionable,
-            context: tuple[URIRef, Part] | None = None, elliptical: bool = False) -> list[Belief]:
+            context: tuple[URIRef, Part] | None = None, elliptical: bool = False,
+            harm_context: tuple[URIRef, Part] | None = None) -> list[Belief]:
     """Return the beliefs of statement ``i`` (``raw[start:end]``), one per clause that asserts an effect.
 
     ``actionable(concept)`` tells whether a concept is an action (an intervention or assessment);
     ``context`` is the action (and its words) that a clause naming none takes, from the lead-in or before;
-    ``elliptical`` tells that the statement is a list item under a lead-in, which may leave its action out.
+    ``elliptical`` tells that the statement is a list item under a lead-in, which may leave its action out;
+    ``harm_context`` is the treatment whose harms a list of harms naming no cause is about.
     """
     purposes = []
     out: list[Belief] = []
@@ -269,7 +295,8 @@ def beliefs(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, s
         gerund = _GERUND_EFFECT.search(clause)
         if _DENIED.match(clause):
             continue
-        adverse = _adverse_effect(raw, i, cs, ce, mentions, actionable)
+        adverse = _adverse_effect(raw, i, cs, ce, mentions, actionable) or _listed_harms(raw, i, cs, ce, mentions,
+                                                                                       actionable, harm_context)
         if adverse is not None:
             out.append(adverse)
             continue
@@ -307,9 +334,34 @@ def beliefs(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, s
             effect = "causes"
             if outcome is not None and outcome.start > es:
                 outcome = Part(es, outcome.end, raw[es:outcome.end], outcome.concept)
+        comparison, comparator = _comparison(raw, cs, ce, mentions, roles)
         out.append(Belief(i, action[0], action[1], action[2], effect, es, ee, outcome,
-                          figures(raw, cs, ce), antecedent))
+                          figures(raw, cs, ce), antecedent, comparison, comparator))
     return out
+
+
+# a comparison of effects: "X is superior to Y in delaying …", "as effective as Y", "equally effective"
+_COMPARISON = [
+    ("superior", re.compile(r"\b(?:superior to|more effective than|better than|outperform(?:s|ed)?)\s+", _I)),
+    ("inferior", re.compile(r"\b(?:inferior to|less effective than|worse than)\s+", _I)),
+    ("equivalent", re.compile(r"\b(?:equivalent to|(?:as|equally) effective as|non-?inferior to|similar to"
+                              r"|as good as)\s+", _I)),
+]
+
+
+def _comparison(raw: str, cs: int, ce: int, mentions, roles: dict[int, str]) -> tuple[str | None, Part | None]:
+    """Return how a clause compares its action with another (superior, inferior, equivalent) and the other's words:
+    the first action named after the comparison's words."""
+    clause = raw[cs:ce]
+    for kind, pattern in _COMPARISON:
+        m = pattern.search(clause)
+        if m is None:
+            continue
+        other = next((x for x in mentions if cs + m.end() <= x.start < min(ce, cs + m.end() + 40)
+                      and roles.get(x.start) == "comparator"), None)
+        if other is not None:
+            return kind, Part(other.start, other.end, raw[other.start:other.end], other.concept)
+    return None, None
 
 
 def _resolve(raw, clause, cs, start, end, mentions, roles, actionable, context, elliptical):

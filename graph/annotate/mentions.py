@@ -78,4 +78,16 @@ def find_mentions(raw: str, start: int, end: int, statement: int, vocab: Vocabul
             i += n
         else:
             i += 1
+    # a level said to be low or high names the state the vocabulary labels so: "whose calcium levels are already
+    # low" is "low calcium"
+    for m in _LEVEL.finditer(text):
+        s, e = start + m.start(), start + m.end()
+        concept = vocab.match(tuple(t for t, _, _ in tokens(f"{m.group(2)} {m.group(1)}")), False)
+        if concept is not None and not any(x.start < e and s < x.end for x in out):
+            out.append(Mention(s, e, concept, statement))
+    out.sort(key=lambda x: x.start)
     return out
+
+
+_LEVEL = re.compile(r"\b([A-Za-z]+)\s+levels?\s+(?:is|are|was|were|become|becomes|get|gets)\s+"
+                    r"(?:already\s+|very\s+|too\s+)?(low|high)\b", re.I)

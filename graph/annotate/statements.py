@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from rdflib import OWL, URIRef
 
 from guidegraph.annotate.beliefs import (
+    LISTED_HARMS,
     Belief,
     Safety,
     anaphoric_directive,
@@ -85,6 +86,8 @@ class Annotation:
     beliefs: dict[int, list[Belief]] = field(default_factory=dict)
     safety: dict[int, list[Safety]] = field(default_factory=dict)
     hedges: dict[int, list] = field(default_factory=dict)  # the softening words (directives.Part) of a statement
+    # the action a list item's lead-in (or enclosing item) is about, carried to the item
+    context_actions: dict[int, URIRef] = field(default_factory=dict)
 
 
 def annotate(doc: Document, vocab: Vocabulary) -> Annotation:
@@ -188,6 +191,8 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
         here = by_statement.get(i, [])
         context = context_action(doc, i, by_statement, ann.roles, ann.directives, actionable)
         elliptical = st.lead_in is not None or st.parent is not None
+        if context is not None and elliptical:
+            ann.context_actions[i] = context[0]
         names_own = any(actionable(m.concept) and ann.roles.get(m.start) in (None, "recommendedAction") for m in here)
         if i not in ann.directives and not names_own and _BOTH.search(st.text):
             # "both of these types of treatment": every action the statement before lists, each a directive
@@ -204,7 +209,8 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
                     found_directive = elliptical_directive(doc.raw, i, st.start, st.end, strength, context)
                 if found_directive is not None:
                     ann.directives[i] = [found_directive]
-        found = beliefs(doc.raw, i, st.start, st.end, here, ann.roles, actionable, context, elliptical)
+        harm_context = _treatment_before(doc, i, by_statement, ann, vocab) if LISTED_HARMS.match(st.text) else None
+        found = beliefs(doc.raw, i, st.start, st.end, here, ann.roles, actionable, context, elliptical, harm_context)
         if found:
             ann.beliefs[i] = found
         gated = safety(doc.raw, i, st.start, st.end, here, ann.roles, actionable, context)
@@ -221,6 +227,27 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
         soft = hedges(doc.raw, st.start, st.end)
         if soft:
             ann.hedges[i] = soft
+
+
+def _treatment_before(doc: Document, i: int, by_statement: dict, ann: Annotation, vocab: Vocabulary):
+    """Return the treatment (a drug or radiation) whose harms a list naming no cause is about: the action of the
+    nearest statement before it, in its section, that directs or names one, with its words."""
+    def treatment(c):
+        return vocab.in_branch(c, "drug") or vocab.in_branch(c, "radiation")
+
+    section = doc.statements[i].section
+    for k in range(i - 1, max(-1, i - 8), -1):
+        if doc.statements[k].section != section:
+            break
+        for d in ann.directives.get(k, []):
+            if treatment(d.action):
+                words = d.antecedent or Part(d.action_start, d.action_end, doc.raw[d.action_start:d.action_end],
+                                             d.action)
+                return d.action, words
+        for m in by_statement.get(k, []):
+            if treatment(m.concept) and ann.roles.get(m.start) not in _NOT_DIRECTED:
+                return m.concept, Part(m.start, m.end, doc.raw[m.start:m.end], m.concept)
+    return None
 
 
 # a condition a recommendation waits on: "X for bone pain if adequate renal function", "only in …", "provided …"

@@ -245,6 +245,8 @@ def annotation_triples(doc: Document, ann) -> Iterator[Triple]:
             yield st_iris[i], GG.situation, c
     for i in sorted(ann.combinations):
         yield st_iris[i], GG.combinesInterventions, Literal(True)
+    for i, c in sorted(getattr(ann, "context_actions", {}).items()):
+        yield st_iris[i], GG.contextAction, c
     for t in ann.timing:
         node = URIRef(f"{d}/timing/{t.start}")
         yield node, RDF.type, GG.TimingConstraint
@@ -408,6 +410,9 @@ def _belief_triples(doc: Document, d: URIRef, st_iris: list[URIRef], ann) -> Ite
         if hasattr(x, "effect"):
             yield bi, GG.effect, _EFFECT[x.effect]
             parts = [(GG.outcome, "outcome", x.outcome)]
+            if x.comparator is not None:
+                yield bi, GG.comparison, Literal(x.comparison)
+                parts.append((GG.comparedWith, "compared-with", x.comparator))
             for f in x.figures:
                 node = URIRef(f"{bi}/figure/{f.start}")
                 yield bi, GG.figure, node

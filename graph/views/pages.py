@@ -205,17 +205,18 @@ SELECT ?directive ?part ?words ?start ?end ?concept ?conceptLabel WHERE {
   OPTIONAL { ?node gg:partConcept ?concept . OPTIONAL { ?concept skos:prefLabel ?conceptLabel } }
 } ORDER BY ?start"""
 BELIEFS_QUERY = """
-SELECT ?belief ?action ?actionLabel ?words ?start ?end ?effect WHERE {
+SELECT ?belief ?action ?actionLabel ?words ?start ?end ?effect ?comparison WHERE {
   ?st gg:belief ?belief ; dcterms:isPartOf/gg:rawText ?raw . ?belief gg:action ?action ; gg:start ?start ; gg:end ?end .
   BIND(SUBSTR(?raw, ?start + 1, ?end - ?start) AS ?words)
   OPTIONAL { ?action skos:prefLabel ?actionLabel }
   OPTIONAL { ?belief gg:effect/skos:notation ?effect }
+  OPTIONAL { ?belief gg:comparison ?comparison }
 } ORDER BY ?start"""
 BELIEF_PARTS_QUERY = """
 SELECT ?belief ?part ?words ?start ?end ?concept ?conceptLabel ?kind ?value WHERE {
   ?st gg:belief ?belief .
-  VALUES ?part { gg:outcome gg:safetyIn gg:cautionIn gg:cannotBeGivenIn gg:doseAdjustedIn gg:givenOnlyIn gg:antecedent gg:figure
-                 gg:hedge }
+  VALUES ?part { gg:outcome gg:safetyIn gg:cautionIn gg:cannotBeGivenIn gg:doseAdjustedIn gg:givenOnlyIn
+                 gg:comparedWith gg:antecedent gg:figure gg:hedge }
   ?belief ?part ?node . ?node gg:asWritten ?words ; gg:start ?start ; gg:end ?end .
   OPTIONAL { ?node gg:partConcept ?concept . OPTIONAL { ?concept skos:prefLabel ?conceptLabel } }
   OPTIONAL { ?node gg:figureKind ?kind } OPTIONAL { ?node gg:figureValue ?value }
@@ -461,8 +462,8 @@ def _beliefs(store, st: URIRef) -> list[dict]:
     for r in select(store, BELIEFS_QUERY, st=st):
         out[r["belief"]] = {"belief": r["belief"], "action": r["action"], "actionLabel": r.get("actionLabel"),
                             "words": r["words"], "start": r["start"], "end": r["end"], "effect": r.get("effect"),
-                            "outcome": None, "safety": None, "condition": None, "antecedent": None,
-                            "figures": [], "hedges": []}
+                            "comparison": r.get("comparison"), "comparedWith": None, "outcome": None, "safety": None,
+                            "condition": None, "antecedent": None, "figures": [], "hedges": []}
     for r in select(store, BELIEF_PARTS_QUERY, st=st):
         if r["belief"] not in out:
             continue
