@@ -26,9 +26,9 @@ def test_an_unknown_command_is_a_usage_error_with_exit_2(run_cli):
     assert result.returncode == 2 and "invalid choice" in result.stderr
 
 
-def test_build_prints_the_summary_and_stats_agrees(tmp_path, run_cli):
-    store = tmp_path / "s"
-    built = run_cli("build", "--store", store)
+def test_build_prints_the_summary_and_stats_agrees(corpus_cli_build, run_cli):
+    built = corpus_cli_build  # `guidegraph build --store STORE`, run once for the whole suite
+    store = built.args[-1]
     assert built.returncode == 0, built.stderr
     assert "Built 5 documents" in built.stdout
     assert "markers          163  (20 dangling)" in built.stdout
