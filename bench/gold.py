@@ -25,7 +25,7 @@ DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 # the finding types that speak of each kind of gold relation or citation problem
 RELATION_TYPES = {
     "agreement": {"RepeatedRecommendation", "Agreement"},
-    "contradiction": {"Contradiction"},
+    "contradiction": {"Contradiction", "RestrictionConflict"},
     "safety-conflict": {"SafetyConflict"},
     "schedule-conflict": {"ScheduleConflict"},
     "timing-conflict": {"TimingConflict"},

@@ -81,6 +81,7 @@ _EFFECT_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("causes", re.compile(r"\b(caus(e|es|ed|ing)|induc(e|es|ed|ing)|leads? to|risk of|side effects?|toxicit(y|ies)"
                           r"|complications? of)\b", _I)),
     ("improves", re.compile(r"\b(improv(e|es|ed|ing|ement)|better|superior|benefit|achiev(e|es|ed|ing)"
+                            r"|prolong(s|ed|ing)?"
                             r"|median (overall )?survival|help(s)? (determine|assess|predict|identify))\b", _I)),
 ]
 # an effect that keeps the action from some patients is a harm, not a benefit: "X can lower calcium levels, so it
@@ -337,6 +338,38 @@ def beliefs(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, s
         comparison, comparator = _comparison(raw, cs, ce, mentions, roles)
         out.append(Belief(i, action[0], action[1], action[2], effect, es, ee, outcome,
                           figures(raw, cs, ce), antecedent, comparison, comparator))
+        out.extend(_coordinated(raw, i, ee, ce, mentions, action, antecedent))
+    return out
+
+
+# a further predicate of the same subject: "X may lead to tumor control, provide pain relief, and could prolong
+# survival"
+_NEXT_PREDICATE = re.compile(r",\s+(?:and\s+|or\s+)?|\s+and\s+", _I)
+_PREDICATE_START = re.compile(r"(?:(?:may|can|could|might|also|will|often|further|thereby)\s+)*", _I)
+
+
+def _coordinated(raw: str, i: int, ee: int, ce: int, mentions, action, antecedent) -> list[Belief]:
+    """Return the beliefs of the predicates coordinated after a clause's first effect, each with the clause's
+    action: a predicate counts when its first word (after a modal) is an effect word of a benefit."""
+    out = []
+    cuts = list(_NEXT_PREDICATE.finditer(raw, ee, ce))
+    for k, cut in enumerate(cuts):
+        ss = cut.end()
+        se = cuts[k + 1].start() if k + 1 < len(cuts) else ce
+        lead = _PREDICATE_START.match(raw, ss, se)
+        word = re.match(r"\w+", raw[lead.end():se])
+        if word is None:
+            continue
+        ws, we = lead.end(), lead.end() + word.end()
+        effect = next((name for name, pattern in _EFFECT_RULES if name in _BENEFITS
+                       and pattern.fullmatch(raw[ws:we])), None)
+        if effect is None:
+            continue
+        named = next((m for m in mentions if we <= m.start < se), None)
+        if named is None:
+            continue
+        outcome = Part(named.start, named.end, raw[named.start:named.end], named.concept)
+        out.append(Belief(i, action[0], action[1], action[2], effect, ws, we, outcome, [], antecedent))
     return out
 
 
