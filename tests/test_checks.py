@@ -132,7 +132,7 @@ def test_every_involved_piece_quotes_its_document(corpus_findings, corpus_docs):
 
 def test_every_check_is_a_construct_query_with_headers():
     checks = load_checks()
-    assert len(checks) == 25
+    assert len(checks) == 26
     for c in checks:
         assert c.title and c.description and "CONSTRUCT" in c.text
 
@@ -367,6 +367,18 @@ def test_timing_conflict(tmp_path):
                                  "b.txt": page(ANY_T, "Radium-223 is recommended. 1\n\n"
                                                       "Zoledronic acid is recommended. 2")})
     assert "timing-conflict" not in checks_of(apart)
+
+
+def test_restriction_conflict_fires_for_a_disjoint_condition_and_not_for_the_same_one(tmp_path):
+    rule = "Consider palliative monotherapy only if adenocarcinoma histology. 1"
+    fired = run(tmp_path, {"a.txt": page(ESO_T, rule + "\n\nFor squamous cell carcinoma, palliative monotherapy "
+                                                     "should be considered. 2")})
+    (f,) = [f for f in fired if f.check == "restriction-conflict"]
+    assert f.type == "RestrictionConflict" and f.within_document and f.severity == "warning"
+    assert "only in esophageal adenocarcinoma" in f.message and "esophageal squamous cell carcinoma" in f.message
+    same = run(tmp_path / "2", {"a.txt": page(ESO_T, rule + "\n\nFor adenocarcinoma, palliative monotherapy "
+                                                          "should be considered. 2")})
+    assert "restriction-conflict" not in checks_of(same)
 
 
 def test_repeated_recommendation_and_not_for_different_cancers(tmp_path):
