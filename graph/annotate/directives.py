@@ -82,7 +82,12 @@ _ROLE_BEFORE: list[tuple[str | None, re.Pattern[str]]] = [
     ("outcome", re.compile(r"\b(need for|risk of|effectiveness of|value of|potential for|benefit of)\s+"
                            r"([\w-]+\s+){0,3}$", _I)),
     ("priorTreatment", re.compile(r"\b(after|following|prior|previous|previously|response to|failure of"
-                                  r"|progression on)\s+([\w-]+\s+){0,3}$", _I)),
+                                  r"|progression on|despite|refractory to)\s+([\w-]+\s+){0,3}$"
+                                  # a treatment that did not help: "pain that is not easily managed by local radiation"
+                                  r"|\bnot\s+(?:\w+ly\s+)?(?:managed|controlled|relieved|helped|treated)\s+(?:by|with)\s+"
+                                  r"([\w-]+\s+){0,2}$", _I)),
+    # an examination's result is a condition, not an action: "a positive bone scan"
+    ("precondition", re.compile(r"\b(?:positive|negative|abnormal)\s+$", _I)),
     ("precondition", re.compile(r"\b(before|prior to|until|concurrent(ly)? with|during)\s+"
                                 r"(starting|initiating|beginning|each|any)?\s*([\w-]+\s+){0,2}$"
                                 r"|\bwith all\s+$|\b(receiving|on|taking)\s+$|\b(when|if|unless)\s+([\w-]+\s+){0,2}$"
@@ -215,14 +220,23 @@ def has_strength_words(text: str) -> bool:
 # action is an option (allow), not advice to do it; a negated one ("is not used") says nothing of the kind
 _DESCRIBED_USE = re.compile(r"\b(?:can|may|could|might)\s+(?:also\s+|sometimes\s+)?be\s+used\b"
                             r"|\b(?:is|are|['’]s|['’]re)\s+(?:\w+ly\s+|also\s+|sometimes\s+|often\s+|still\s+)?used"
-                            r"\s+(?:to|for|as|with|along|when|in|if)\b", _I)
+                            r"\s+(?:to|for|as|with|along|when|in|if)\b"
+                            # options set out: "there are two options: X and Y", "options include X", "X is a standard
+                            # treatment option"
+                            r"|\bthere\s+(?:are|is)\s+(?:\w+\s+)?(?:treatment\s+)?options?\b|\boptions?\s+include\b"
+                            r"|\b(?:is|are)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:treatment\s+)?options?\b", _I)
 _NEGATED = re.compile(r"\bnot\b|n['’]t\b|\bnever\b", _I)
 
 
 def described_strength(text: str) -> str | None:
     """Return the strength of a statement without modality words that describes an action as done ("Osteoclast
     inhibitors are used for treating …", "… may be used to treat …"): allow, else None."""
-    return "allow" if _DESCRIBED_USE.search(text) and not _NEGATED.search(text) else None
+    m = _DESCRIBED_USE.search(text)
+    if m is None:
+        return None
+    # the negation of that description ("is not used for", "can't be used"), not of another clause
+    clause_start = max(text.rfind(c, 0, m.start()) for c in (".", ";", ":", ","))
+    return None if _NEGATED.search(text, clause_start + 1, m.end()) else "allow"
 
 
 def clause_strength(text: str, default: str | None) -> str | None:

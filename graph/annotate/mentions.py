@@ -85,8 +85,17 @@ def find_mentions(raw: str, start: int, end: int, statement: int, vocab: Vocabul
         concept = vocab.match(tuple(t for t, _, _ in tokens(f"{m.group(2)} {m.group(1)}")), False)
         if concept is not None and not any(x.start < e and s < x.end for x in out):
             out.append(Mention(s, e, concept, statement))
+    # a head noun shared by two coordinated modifiers: "prostate and breast cancers" names prostate cancer too
+    for m in _SHARED_HEAD.finditer(text):
+        s, e = start + m.start(1), start + m.end(1)
+        concept = vocab.match(tuple(t for t, _, _ in tokens(f"{m.group(1)} {m.group(3)}")), False)
+        if concept is not None and not any(x.start < e and s < x.end for x in out):
+            out.append(Mention(s, e, concept, statement))
     out.sort(key=lambda x: x.start)
     return out
+
+
+_SHARED_HEAD = re.compile(r"\b([A-Za-z-]+)\s+(and|or)\s+[A-Za-z-]+\s+(cancers|tumou?rs|carcinomas|metastases)\b", re.I)
 
 
 _LEVEL = re.compile(r"\b([A-Za-z]+)\s+levels?\s+(?:is|are|was|were|become|becomes|get|gets)\s+"
