@@ -1,52 +1,64 @@
-"""Time every check on synthetic corpora of growing size: the checks stage must stay linear.
+"""Time the checks stage on synthetic corpora of growing size: it must stay linear.
 
 ``python -m bench.checks --documents 100 1000`` writes each synthetic corpus (``bench.synth``, the
-same seed), builds it without reasoning, SHACL or checks, then runs every check of
-queries/checks/ once on the store, in this process and without a time limit, and prints for each
-size: the seconds and findings of each check, the checks stage in all, and the ratio of each
-check's time to the smallest size's (linear growth is the ratio of the sizes). Nothing here is
-asserted: the figures go to docs/checks.md.
+same seed), builds it without reasoning, SHACL or checks, then runs the checks stage on the store
+the way a build does (``run_checks_bounded``: each check in its own process with the build's
+per-check timeout, ``--workers`` at once) and prints for each size: the seconds and findings of
+each check, the findings per kind (``gg:CheckIncomplete`` for a check that was stopped), the
+stage's wall time, and the ratio of each check's time to the smallest size's (linear growth is
+the ratio of the sizes). ``--workers 1`` times each check alone. Nothing here is asserted: the
+figures go to docs/checks.md.
 """
 from __future__ import annotations
 
 import argparse
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
-
-import pyoxigraph as ox
 
 from bench.synth import write_corpus
 from guidegraph.build import build
-from guidegraph.checks.sparql import load_checks
-from guidegraph.namespaces import PREFIXES
+from guidegraph.checks.sparql import check_workers, load_checks, run_checks_bounded
 from guidegraph.store.embedded import Store
 
-FINDING = "https://w3id.org/guidegraph/ontology#Finding"
+GG = "https://w3id.org/guidegraph/ontology#"
 TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+CHECK_NAME = GG + "checkName"
 
 
-def time_checks(store_path: Path) -> dict[str, tuple[float, int]]:
-    """Return, per check, (seconds, findings) on the store at ``store_path``."""
-    db = ox.Store.read_only(str(Store(store_path).current))
-    out = {}
-    for check in load_checks():
-        start = time.perf_counter()
-        triples = list(db.query(check.text, prefixes=PREFIXES, use_default_graph_as_union=True))
-        seconds = time.perf_counter() - start
-        findings = sum(1 for t in triples if t.predicate.value == TYPE and t.object.value == FINDING)
-        out[check.name] = (seconds, findings)
-    return out
+def time_checks(store_path: Path, timeout: float, workers: int) -> tuple[float, dict, Counter]:
+    """Run the checks stage on the store at ``store_path``.
+
+    Returns its wall time, per check (seconds, findings), and the findings per kind.
+    """
+    seconds: dict[str, float] = {}
+    start = time.perf_counter()
+    quads, unfinished = run_checks_bounded(Store(store_path).current, timeout, workers=workers, seconds=seconds)
+    wall = time.perf_counter() - start
+    types: dict[str, set[str]] = {}
+    check_of: dict[str, str] = {}
+    for q in quads:
+        if q.predicate.value == TYPE and q.object.value.startswith(GG):
+            types.setdefault(q.subject.value, set()).add(q.object.value[len(GG):])
+        elif q.predicate.value == CHECK_NAME:
+            check_of[q.subject.value] = q.object.value
+    per_check = Counter(check_of[f] for f, kinds in types.items() if "CheckIncomplete" not in kinds)
+    kinds = Counter(k for ks in types.values() for k in ks if k != "Finding")
+    out = {c.name: (seconds[c.name], "stopped" if c.name in unfinished else per_check[c.name]) for c in load_checks()}
+    return wall, out, kinds
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.checks", description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, nargs="+", default=[100, 1000])
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--timeout", type=float, default=60.0, help="per-check timeout, as `build --check-timeout`")
+    parser.add_argument("--workers", type=int, default=check_workers(), help="checks run at once (default: the cores)")
     parser.add_argument("--workdir", type=Path, default=None, help="keep the corpora and stores here")
     args = parser.parse_args(argv)
     work = args.workdir or Path(tempfile.mkdtemp(prefix="gg-bench-checks-"))
-    results: dict[int, dict[str, tuple[float, int]]] = {}
+    results: dict[int, tuple[float, dict, Counter]] = {}
     for n in args.documents:
         corpus, store = work / f"synth-{n}", work / f"store-{n}"
         if not corpus.exists():
@@ -56,18 +68,25 @@ def main(argv: list[str] | None = None) -> int:
             build([corpus], Store(store), workers=2, reason=False, check_shapes=False, run_checks=False)
             print(f"{n} documents built (no reasoning, SHACL or checks) in {time.perf_counter() - started:.0f} s",
                   flush=True)
-        results[n] = time_checks(store)
+        results[n] = time_checks(store, args.timeout, args.workers)
     sizes = args.documents
     base = sizes[0]
+    print(f"checks stage, {args.workers} at once, each stopped after {args.timeout:g} s")
     head = "check".ljust(34) + "".join(f"{n:>10} docs  findings" for n in sizes) + "   ratio to " + str(base)
     print(head)
-    for name in results[base]:
-        cells = "".join(f"{results[n][name][0]:>13.2f} s {results[n][name][1]:>8}" for n in sizes)
-        ratios = " ".join(f"{results[n][name][0] / max(results[base][name][0], 1e-3):6.1f}" for n in sizes[1:])
+    for name in results[base][1]:
+        cells = "".join(f"{results[n][1][name][0]:>13.2f} s {results[n][1][name][1]:>8}" for n in sizes)
+        ratios = " ".join(f"{results[n][1][name][0] / max(results[base][1][name][0], 1e-3):6.1f}" for n in sizes[1:])
         print(name.ljust(34) + cells + "   " + ratios)
-    totals = {n: sum(s for s, _ in results[n].values()) for n in sizes}
-    print("checks stage".ljust(34) + "".join(f"{totals[n]:>13.2f} s {'':>8}" for n in sizes) + "   "
-          + " ".join(f"{totals[n] / totals[base]:6.1f}" for n in sizes[1:]))
+    print("sum of the checks' times".ljust(34) + "".join(
+        f"{sum(s for s, _ in results[n][1].values()):>13.2f} s {'':>8}" for n in sizes))
+    walls = {n: results[n][0] for n in sizes}
+    print("checks stage (wall)".ljust(34) + "".join(f"{walls[n]:>13.2f} s {'':>8}" for n in sizes) + "   "
+          + " ".join(f"{walls[n] / walls[base]:6.1f}" for n in sizes[1:]))
+    print()
+    print("findings per kind".ljust(34) + "".join(f"{n:>10} docs" for n in sizes))
+    for kind in sorted(set().union(*(results[n][2] for n in sizes))):
+        print(kind.ljust(34) + "".join(f"{results[n][2][kind]:>15}" for n in sizes))
     print(f"(corpora and stores in {work})")
     return 0
 

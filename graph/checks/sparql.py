@@ -8,6 +8,8 @@ findings in the findings graph; ``check`` and the web UI read them from there.
 """
 from __future__ import annotations
 
+import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +18,7 @@ import pyoxigraph as ox
 from guidegraph.namespaces import GRAPH_FINDINGS, PREFIXES, local_name
 from guidegraph.paths import queries_dir
 from guidegraph.query.saved import SavedQuery, parse_saved_query
-from guidegraph.sandbox import ChildTimedOut, ChildVanished, die_with_parent, run_in_child
+from guidegraph.sandbox import die_with_parent
 
 CHECKS_DIR = queries_dir() / "checks"
 SEVERITIES = ("error", "warning", "info")
@@ -39,27 +41,37 @@ def _check_child(conn, parent_pid: int, path: str, text: str) -> None:
         conn.close()
 
 
-def run_checks_bounded(path: str | Path, timeout: float, checks: list[SavedQuery] | None = None
+def check_workers() -> int:
+    """Return how many checks run at once by default: one per core this process may use, at most four."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+def run_checks_bounded(path: str | Path, timeout: float, checks: list[SavedQuery] | None = None,
+                       workers: int | None = None, seconds: dict[str, float] | None = None
                        ) -> tuple[list[ox.Quad], list[str]]:
     """Run every check on the store at ``path``, each in its own process stopped after ``timeout`` s.
 
     Cross-document checks compare statements pairwise, so on a large corpus one can run for
     very long; a check that is stopped leaves a ``gg:CheckIncomplete`` finding instead of
-    hanging the build. Returns the findings and the names of the checks that did not finish.
+    hanging the build. ``workers`` checks run at once (default :func:`check_workers`), each
+    in a process of its own with its own deadline, counted from its own start. Returns the
+    findings, in the order of the checks whatever order they finished in, and the names of
+    the checks that did not finish; ``seconds``, when given, receives each check's wall time.
     """
     graph = ox.NamedNode(str(GRAPH_FINDINGS))
     # the graph says what it is even when the checks find nothing, so that "no findings" and
     # "not checked" can be told apart
     quads: list[ox.Quad] = [ox.Quad(graph, ox.NamedNode("http://purl.org/dc/terms/description"),
                                     ox.Literal("the findings of the checks in queries/checks/"), graph)]
+    checks = list(checks if checks is not None else load_checks())
+    answers = _run_parallel(str(path), checks, timeout, workers or check_workers(), seconds)
     unfinished: list[str] = []
-    for check in checks if checks is not None else load_checks():
-        try:
-            status, payload = run_in_child(_check_child, (str(path), check.text), timeout)
-        except ChildTimedOut:
-            status, payload = ("timeout", None)
-        except ChildVanished:
-            status, payload = ("error", "the check's process ended without an answer")
+    for check in checks:
+        status, payload = answers[check.name]
         if status == "ok":
             quads.extend(ox.Quad(t.subject, t.predicate, t.object, graph)
                          for t in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES))
@@ -68,6 +80,58 @@ def run_checks_bounded(path: str | Path, timeout: float, checks: list[SavedQuery
         reason = f"did not finish in {timeout:g} s" if status == "timeout" else f"failed ({payload})"
         quads.extend(_incomplete(check.name, reason, graph))
     return quads, unfinished
+
+
+def _run_parallel(path: str, checks: list[SavedQuery], timeout: float, workers: int,
+                  seconds: dict[str, float] | None = None) -> dict[str, tuple]:
+    """Run the checks ``workers`` at a time, each in a forked child killed at its deadline; return their answers."""
+    import multiprocessing as mp
+    from multiprocessing.connection import wait
+
+    ctx = mp.get_context("fork")
+    # the longest queries first (the cross-document ones, by far the slowest), so that the
+    # short ones fill the other cores meanwhile instead of leaving one long check running alone
+    pending = sorted(checks, key=lambda c: -len(c.text))
+    running: dict = {}  # the parent's end of each child's pipe -> (check, process, start)
+    answers: dict[str, tuple] = {}
+    seconds = {} if seconds is None else seconds
+
+    def reap(conn) -> None:
+        check, proc, start = running.pop(conn)
+        if proc.is_alive():
+            proc.kill()
+        proc.join()
+        conn.close()
+        seconds[check.name] = time.monotonic() - start
+
+    try:
+        while pending or running:
+            while pending and len(running) < workers:
+                check = pending.pop(0)
+                receive, send = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_check_child, args=(send, os.getpid(), path, check.text), daemon=True)
+                running[receive] = (check, proc, time.monotonic())
+                proc.start()
+                send.close()
+            nearest = min(start for _, _, start in running.values()) + timeout
+            for conn in wait(list(running), timeout=max(0.0, nearest - time.monotonic())):
+                check, _, start = running[conn]
+                if time.monotonic() - start > timeout:
+                    continue  # answered, but after its deadline: stopped like the others below
+                try:
+                    answers[check.name] = conn.recv()
+                except EOFError:
+                    answers[check.name] = ("error", "the check's process ended without an answer")
+                reap(conn)
+            now = time.monotonic()
+            for conn, (check, _, start) in list(running.items()):
+                if start + timeout <= now:
+                    answers[check.name] = ("timeout", None)
+                    reap(conn)
+    finally:  # stopped (Ctrl-C, SIGTERM) or failed: no check is left running
+        for conn in list(running):
+            reap(conn)
+    return answers
 
 
 def _incomplete(name: str, reason: str, graph: ox.NamedNode) -> list[ox.Quad]:
