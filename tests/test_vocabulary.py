@@ -54,9 +54,10 @@ def test_the_hierarchy_places_drugs_under_their_classes():
     ggv = "https://w3id.org/guidegraph/vocabulary#"
     chain = [str(c)[len(ggv):] for c in v.chain(next(c for c in CONCEPTS if str(c).endswith("ZoledronicAcid")),
                                                   next(c for c in CONCEPTS if str(c).endswith("#Intervention")))]
-    assert chain == ["ZoledronicAcid", "Bisphosphonate", "BoneModifyingAgent", "DrugTherapy", "Intervention"]
+    assert chain == ["ZoledronicAcid", "Bisphosphonate", "BoneModifyingAgent", "BoneTargetedTherapy", "DrugTherapy",
+                     "Intervention"]
     assert [str(c)[len(ggv):] for c in v.ancestors(next(c for c in CONCEPTS if str(c).endswith("Denosumab")))] == [
-        "RANKLInhibitor", "BoneModifyingAgent", "DrugTherapy", "Intervention"]
+        "RANKLInhibitor", "BoneModifyingAgent", "BoneTargetedTherapy", "DrugTherapy", "Intervention"]
 
 
 def test_no_module_of_annotation_names_a_concept_of_the_vocabulary():

@@ -121,7 +121,7 @@ _PURPOSE = re.compile(r"\b(?:to|in order to|essential for|for)\s+((?:prevent|min
                       r"|improve|control|delay|avoid|palliate|maintain|preserve)\w*\b[^,;:.—()-]*)", _I)
 _PURPOSE_NOUN = re.compile(r"\bfor\s+((?:[\w-]+\s+){0,3}?(?:relief|control|prevention|palliation|evaluation"
                            r"|assessment))\b", _I)
-_FOR_SYMPTOM = re.compile(r"\bfor\s+([\w-]+\s+)?$", _I)
+_FOR_SYMPTOM = re.compile(r"\b(?:for|to treat|treating|to manage|managing|to control)\s+([\w-]+\s+)?$", _I)
 _PREFERRED = re.compile(r"\b(?:preferred|favou?red|chosen|recommended)\s+(?:over|to)\s+([^,;:.—()]+)"
                         r"|\b(?:rather than|instead of|in preference to)\s+([^,;:.—()]+)", _I)
 _TIMING = re.compile(r"\b(at (?:the time of )?diagnosis|from the outset|immediately|first-line|second-line"
@@ -281,6 +281,15 @@ def _part(raw: str, start: int, end: int, mentions, skip=()) -> Part:
     return Part(start, end, text, concept)
 
 
+def symptom_purpose(raw: str, start: int, mentions, roles: dict[int, str]) -> Part | None:
+    """Return the symptom an action is given for ("for dysphagia", "to treat painful bone metastases"), as a purpose."""
+    symptom = next((x for x in mentions if roles.get(x.start) == "outcome" and _FOR_SYMPTOM.search(
+        raw[max(start, x.start - 30):x.start])), None)
+    if symptom is None:
+        return None
+    return Part(symptom.start, symptom.end, raw[symptom.start:symptom.end], symptom.concept)
+
+
 def directives(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, str],
                statement_strength: str | None) -> list[Directive]:
     """Return the directives of statement ``i`` (``raw[start:end]``): one per mention that is a recommended action."""
@@ -299,10 +308,7 @@ def directives(raw: str, i: int, start: int, end: int, mentions, roles: dict[int
         purpose = _part(raw, start + m.start(1), start + m.end(1), mentions)
     else:
         # the relief of a symptom: "Use brachytherapy or stenting for dysphagia"
-        symptom = next((x for x in mentions if roles.get(x.start) == "outcome" and _FOR_SYMPTOM.search(
-            raw[max(start, x.start - 30):x.start])), None)
-        if symptom is not None:
-            purpose = Part(symptom.start, symptom.end, raw[symptom.start:symptom.end], symptom.concept)
+        purpose = symptom_purpose(raw, start, mentions, roles)
     preferred = None
     m = _PREFERRED.search(text)
     if m:

@@ -29,6 +29,7 @@ from guidegraph.annotate.directives import (
     directives,
     has_strength_words,
     mention_roles,
+    symptom_purpose,
 )
 from guidegraph.annotate.doses import DoseSchedule, dose_schedules
 from guidegraph.annotate.mentions import Mention, defined_abbreviations, find_mentions
@@ -208,6 +209,8 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
                     # an item that leaves the object of its verb to the lead-in: "Infuse over 15 minutes"
                     found_directive = elliptical_directive(doc.raw, i, st.start, st.end, strength, context)
                 if found_directive is not None:
+                    # what it is given for: "… not recommended as first-line therapy to treat painful bone metastases"
+                    found_directive.purpose = symptom_purpose(doc.raw, st.start, here, ann.roles)
                     ann.directives[i] = [found_directive]
         harm_context = _treatment_before(doc, i, by_statement, ann, vocab) if LISTED_HARMS.match(st.text) else None
         found = beliefs(doc.raw, i, st.start, st.end, here, ann.roles, actionable, context, elliptical, harm_context)
