@@ -338,7 +338,23 @@ def beliefs(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, s
         comparison, comparator = _comparison(raw, cs, ce, mentions, roles)
         out.append(Belief(i, action[0], action[1], action[2], effect, es, ee, outcome,
                           figures(raw, cs, ce), antecedent, comparison, comparator))
+        # a subject of joined actions: "kyphoplasty or vertebroplasty can provide …" claims it of each
+        for other in _joined_subjects(raw, action, es, mentions, actionable):
+            out.append(Belief(i, other.concept, other.start, other.end, effect, es, ee, outcome,
+                              figures(raw, cs, ce), None, comparison, comparator))
         out.extend(_coordinated(raw, i, ee, ce, mentions, action, antecedent))
+    return out
+
+
+def _joined_subjects(raw: str, action, es: int, mentions, actionable) -> list:
+    """Return the actions joined to a claim's subject before its effect word ("X or Y", "X and Y", "X/Y")."""
+    out, end = [], action[2]
+    for m in sorted((m for m in mentions if action[2] <= m.start < es), key=lambda m: m.start):
+        if not re.fullmatch(r"\s*(?:,\s*|/\s*|(?:,\s*)?(?:or|and)\s+)", raw[end:m.start]):
+            break
+        if actionable(m.concept) and m.concept != action[0]:
+            out.append(m)
+        end = m.end
     return out
 
 
