@@ -434,12 +434,17 @@ def _resolve(raw, clause, cs, start, end, mentions, roles, actionable, context, 
     return None, None
 
 
+_PROGRESS = re.compile(r"\b(?:advances?|advancements?|developments?|progress|innovations?)\s+(?:in|of)\b[^.;]*$", _I)
+
+
 def _action(raw, cs, ce, start, es, mentions, roles, actionable):
     """Return the action (concept, start, end) a clause's claim is about: its subject, else one named just before
     a relative clause ("add X to …, which improves survival"), never a comparator, outcome or precondition."""
     excluded = {"comparator", "outcome", "adverseEvent", "precondition", "priorTreatment", "teamMember", "population"}
     candidates = [m for m in mentions if actionable(m.concept) and roles.get(m.start) not in excluded]
-    inside = [m for m in candidates if cs <= m.start < ce]
+    # progress in a field is the subject, not the actions it names: "Advances in cancer treatments, like targeted
+    # therapies and immunotherapies, have improved the outlook …"
+    inside = [m for m in candidates if cs <= m.start < ce and not _PROGRESS.search(raw[cs:m.start])]
     if inside:
         before = [m for m in inside if m.start < es]
         m = before[0] if before else inside[0]

@@ -80,7 +80,10 @@ _ROLE_BEFORE: list[tuple[str | None, re.Pattern[str]]] = [
                               r"|superior to|inferior to|equivalent to|similar to)\s+([\w-]+\s+){0,2}$", _I)),
     ("adverseEvent", re.compile(r"\b(side effects? of|toxicity of|complications? of)\s+([\w-]+\s+){0,2}$", _I)),
     ("outcome", re.compile(r"\b(need for|risk of|effectiveness of|value of|potential for|benefit of)\s+"
-                           r"([\w-]+\s+){0,3}$", _I)),
+                           r"([\w-]+\s+){0,3}$"
+                           # a goal named: "The primary goal is palliation"
+                           r"|\b(goal|aim|intent|objective|purpose)s?\s+(?:of\s+(?:[\w-]+\s+){1,4})?(?:is|are|was|were)"
+                           r"\s+(?:to\s+)?$", _I)),
     ("priorTreatment", re.compile(r"\b(after|following|prior|previous|previously|response to|failure of"
                                   r"|progression on|despite|refractory to)\s+([\w-]+\s+){0,3}$"
                                   # a treatment that did not help: "pain that is not easily managed by local radiation"
