@@ -25,8 +25,9 @@ build: $(STAMP)
 	$(BIN)/guidegraph build --store $(STORE)
 
 ## make test: install (with Debian's Chromium for the browser tests), then run the whole test suite
+## on two pytest-xdist workers (the machines and CI have two cores)
 test: $(STAMP) chromium
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2
 
 ## make lint: ruff, and the import contracts of pyproject.toml (both also run in the test suite)
 lint: $(STAMP)

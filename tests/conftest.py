@@ -24,9 +24,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 DATA = Path(__file__).resolve().parent / "data"
 
-# modules whose module-scoped fixtures are costly (a build, a wheel, a browser): under xdist each
-# runs on one worker, so the fixture is made once; the other tests are handed out one by one
-ONE_WORKER = {"test_browser", "test_other_corpus", "test_packaging", "test_sparql_protocol"}
+# modules whose module-scoped fixture is costly (a store of their own, a wheel): under xdist each runs
+# whole on one worker, so that the fixture is made once; being the largest units they go first, while
+# the default corpus is being built (none of them reads it)
+ONE_WORKER = {"test_other_corpus", "test_packaging", "test_sparql_protocol"}
 
 # runs a command with its output in files of a folder, then writes its exit code to `rc` (last)
 _RECORDED = r"""
@@ -42,11 +43,21 @@ os.replace(os.path.join(folder, "rc.part"), os.path.join(folder, "rc"))
 BUILD_WAIT = 900  # seconds a test waits for the corpus build before it fails
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if item.module.__name__.rsplit(".", 1)[-1] in ONE_WORKER:
-            item.add_marker(pytest.mark.xdist_group(item.module.__name__))
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """Under `-n N`: hand the tests out one by one, but each ONE_WORKER module whole to one worker.
+
+    (xdist's own loadgroup does this by renaming the tests, which pytest 9 no longer lets it do.)"""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneByOneButModules(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if Path(path).stem in ONE_WORKER else nodeid
+
+    return OneByOneButModules(config, log)
 
 
 def _shared_folder(tmp_path_factory) -> Path:
