@@ -36,12 +36,12 @@ def test_the_corpus_findings_by_check_were_each_read(corpus_findings):
     # every one of these was read against the documents (docs/checks.md)
     assert _by_check(corpus_findings) == {
         "dangling-citation": 20, "stale-source": 1, "schedule-conflict": 1,
-        "bibliography-without-markers": 1, "no-references": 1, "alternative-actions": 6,
-        "repeated-recommendation": 21, "contradiction": 4, "omission": 12, "poor-effect": 2,
-        "effect-disagreement": 1, "off-topic-reference": 4, "self-citation": 3, "unsupported-statement": 3,
-        "uncited-claim": 3,
+        "bibliography-without-markers": 1, "no-references": 1, "alternative-actions": 1,
+        "repeated-recommendation": 24, "contradiction": 4, "omission": 12, "poor-effect": 1,
+        "effect-disagreement": 2, "off-topic-reference": 4, "self-citation": 3, "unsupported-statement": 3,
+        "uncited-claim": 3, "safety-conflict": 2, "timing-conflict": 1, "restriction-conflict": 1,
     }
-    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 19, "info": 44}
+    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 19, "info": 46}
 
 
 def test_dangling_markers_per_document_match_the_hand_count(corpus_findings):
@@ -108,12 +108,14 @@ def test_uncited_clinical_claims_warn_where_the_document_cites_and_inform_where_
 
 
 def test_bisphosphonates_said_to_work_poorly_for_blastic_metastases_against_the_osteoblastic_summary(corpus_findings):
-    found = [f for f in corpus_findings if f.check == "poor-effect"]
-    assert {(i.source_file, i.start) for f in found for i in f.involves} == {
+    (found,) = [f for f in corpus_findings if f.check == "poor-effect"]
+    assert {(i.source_file, i.start) for i in found.involves} == {
         ("acs-treating-bone-metastases.txt", 6186), ("oracle-osteoblastic-metastases.txt", 2629),
         ("oracle-osteoblastic-metastases.txt", 2899)}
-    # "They" is read as the bisphosphonates of the sentence before
-    assert all("says bisphosphonate works poorly for osteoblastic metastasis" in f.message for f in found)
+    # "They" is read as the bisphosphonates of the sentence before; one finding counts both recommendations
+    assert found.type == "EffectDisagreement"
+    assert "says bisphosphonate works poorly for osteoblastic metastasis" in found.message
+    assert "2 statements recommend it there" in found.message
 
 
 def test_the_stale_source_is_the_2016_page(corpus_findings):
@@ -325,8 +327,8 @@ def test_contradiction_fires_for_the_same_patients_and_not_for_an_exception(tmp_
     })
     assert "contradiction" not in checks_of(exception)
     (caveat,) = [f for f in exception if f.check == "omission"]
-    assert caveat.message.startswith("b.txt give a caveat for denosumab in a group of patients (avoid it, cannot be "
-                                     "given, caution or a dose adjustment); a.txt recommend denosumab")
+    assert caveat.message.startswith("b.txt avoid denosumab in a group of patients; a.txt recommend denosumab for "
+                                     "patients including that group and give no caveat")
     assert {i.source_file for i in caveat.involves} == {"a.txt", "b.txt"}
 
 
@@ -450,20 +452,20 @@ def test_omission_of_a_step_another_document_ties_to_the_action(tmp_path):
 
 
 def test_alternative_actions(tmp_path):
-    fired = run(tmp_path, {"a.txt": page(ESO_T, "Brachytherapy is recommended for dysphagia. 1, 2"),
-                           "b.txt": page(ESO_T, "Stent placement is recommended for dysphagia. 1, 2")})
+    den, zol = "Denosumab is recommended to prevent skeletal-related events.", \
+        "Zoledronic acid is recommended to prevent skeletal-related events."
+    fired = run(tmp_path, {"a.txt": page(ANY_T, den + " 1, 2"), "b.txt": page(ANY_T, zol + " 1, 2"),
+                           # a drug and an operation for one purpose: complementary, not two kinds of one class
+                           "c.txt": page(ESO_T, "Brachytherapy is recommended for dysphagia. 1, 2"),
+                           "d.txt": page(ESO_T, "Stent placement is recommended for dysphagia. 1, 2")})
     (f,) = [f for f in fired if f.check == "alternative-actions"]
-    assert f.message.startswith("For dysphagia, 2 different actions are endorsed: ")
-    assert "brachytherapy (a.txt)" in f.message and "stent placement (b.txt)" in f.message
+    assert f.message.startswith("For skeletal-related event, 2 kinds of bone-modifying agent are endorsed: ")
+    assert "denosumab (a.txt)" in f.message and "zoledronic acid (b.txt)" in f.message
     assert {i.source_file for i in f.involves} == {"a.txt", "b.txt"} and f.within_document is False
-    same = run(tmp_path / "2", {"a.txt": page(ESO_T, "Brachytherapy is recommended for dysphagia. 1, 2"),
-                                "b.txt": page(ESO_T, "Brachytherapy should be used for dysphagia. 1, 2")})
-    assert "alternative-actions" not in checks_of(same)
-    # given together in one statement: a combination, not alternatives
-    together = run(tmp_path / "3", {
-        "a.txt": page(ESO_T, "Brachytherapy is recommended for dysphagia. 1\n\n"
-                             "Stent placement is recommended for dysphagia. 2\n\n"
-                             "Brachytherapy and stent placement are recommended together. 1, 2")})
+    # given together in one statement: a combination, not alternatives; options one document sets out are its own
+    together = run(tmp_path / "2", {
+        "a.txt": page(ANY_T, f"{den} 1\n\n{zol} 2\n\nDenosumab combined with zoledronic acid is recommended. 1, 2"),
+        "b.txt": page(ANY_T, f"{den} 1, 2")})
     assert "alternative-actions" not in checks_of(together)
 
 
@@ -492,7 +494,9 @@ def test_safety_conflict_where_a_drug_is_recommended_in_a_condition_another_rule
         "b.txt": page(ANY_T, "Bisphosphonates can't be given to people with renal impairment. 1, 2")})
     assert "safety-conflict" not in checks_of(general)
     (caveat,) = [f for f in general if f.check == "omission"]
-    assert caveat.message.startswith("b.txt give a caveat for bisphosphonate")
+    assert caveat.message.startswith("b.txt limit bisphosphonate in renal impairment (cannot be given, caution or a "
+                                     "dose adjustment); a.txt recommend bisphosphonate and say nothing of its use in "
+                                     "renal impairment")
 
 
 def test_stale_source(tmp_path):
@@ -547,14 +551,14 @@ def test_check_exits_0_when_nothing_reaches_the_threshold(tmp_path, run_cli):
 
 def test_check_text_report_groups_by_severity_and_document(built_store, run_cli):
     out = run_cli("check", "--store", built_store.path).stdout
-    assert out.index("ERROR (20)") < out.index("WARNING (19)") < out.index("INFO (44)")
+    assert out.index("ERROR (20)") < out.index("WARNING (19)") < out.index("INFO (46)")
     assert f"  {ESO}\n    [dangling-citation] Citation marker 5 in {ESO}" in out
-    assert out.rstrip().endswith("83 findings: 20 error, 19 warning, 44 info")
+    assert out.rstrip().endswith("85 findings: 20 error, 19 warning, 46 info")
 
 
 def test_check_json_and_csv_shapes(built_store, run_cli):
     data = json.loads(run_cli("check", "--store", built_store.path, "--format", "json").stdout)
-    assert data["counts"] == {"error": 20, "warning": 19, "info": 44}
+    assert data["counts"] == {"error": 20, "warning": 19, "info": 46}
     first = data["findings"][0]
     assert set(first) == {"finding", "type", "check", "severity", "message", "withinDocument", "involves", "review"}
     assert set(first["involves"][0]) == {"iri", "kind", "document", "source_file", "start", "end", "quote"}
@@ -562,7 +566,8 @@ def test_check_json_and_csv_shapes(built_store, run_cli):
     assert rows[0].keys() >= {"severity", "check", "message", "source_file", "start", "end", "quote"}
     assert {r["check"] for r in rows if r["severity"] == "warning"} == {
         "stale-source", "schedule-conflict", "poor-effect", "off-topic-reference", "self-citation",
-        "unsupported-statement", "uncited-claim", "contradiction"}
+        "unsupported-statement", "uncited-claim", "contradiction", "effect-disagreement", "restriction-conflict",
+        "safety-conflict", "timing-conflict"}
 
 
 def test_a_check_that_runs_too_long_is_stopped_and_reported_not_lost(tmp_path):
@@ -573,7 +578,7 @@ def test_a_check_that_runs_too_long_is_stopped_and_reported_not_lost(tmp_path):
     report = build([folder], store, reason=False, check_shapes=False, check_timeout=0.0001)
     assert sorted(report.unfinished_checks) == sorted(c.name for c in load_checks())
     incomplete = [f for f in findings(store) if f.type == "CheckIncomplete"]
-    assert len(incomplete) == 25 and all(f.severity == "warning" for f in incomplete)
+    assert len(incomplete) == 26 and all(f.severity == "warning" for f in incomplete)
     assert "did not finish in 0.0001 s" in incomplete[0].message and "--check-timeout" in incomplete[0].message
 
 
