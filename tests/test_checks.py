@@ -473,12 +473,26 @@ def test_comparison_conflict_when_two_statements_rank_two_actions_in_opposite_or
     fired = run(tmp_path, {"a.txt": page(ANY_T, "Brachytherapy is preferred over stent placement for dysphagia. 1, 2"),
                            "b.txt": page(ANY_T, "Stent placement is preferred over brachytherapy for dysphagia. 1, 2")})
     (f,) = [f for f in fired if f.check == "comparison-conflict"]
-    assert f.severity == "warning" and "prefers the reverse" in f.message
+    assert f.severity == "warning" and "puts them the other way round" in f.message
     assert {i.source_file for i in f.involves} == {"a.txt", "b.txt"}
     agree = run(tmp_path / "2", {
         "a.txt": page(ANY_T, "Brachytherapy is preferred over stent placement for dysphagia. 1, 2"),
         "b.txt": page(ANY_T, "Brachytherapy is preferred over stent placement for dysphagia relief. 1, 2")})
     assert "comparison-conflict" not in checks_of(agree)
+
+
+def test_comparison_conflict_when_one_does_better_and_the_evidence_ranks_none_of_the_class(tmp_path):
+    better = "Denosumab is superior to zoledronic acid in delaying skeletal-related events. 1, 2"
+    fired = run(tmp_path, {"a.txt": page(ANY_T, better),
+                           "b.txt": page(ANY_T, "There is insufficient evidence to demonstrate greater efficacy of one "
+                                                "bone-modifying agent over another. 1, 2")})
+    (f,) = [f for f in fired if f.check == "comparison-conflict"]
+    assert "puts denosumab above zoledronic acid" in f.message and "ranks them alike" in f.message
+    # a preference may rest on other grounds than the effect: preferred, yet equally effective, is no conflict
+    grounds = run(tmp_path / "2", {
+        "a.txt": page(ANY_T, "Single-fraction radiotherapy is preferred over multiple fractions. 1, 2"),
+        "b.txt": page(ANY_T, "Single-fraction radiotherapy is as effective as multiple fractions. 1, 2")})
+    assert "comparison-conflict" not in checks_of(grounds)
 
 
 def test_safety_conflict_where_a_drug_is_recommended_in_a_condition_another_rules_out(tmp_path):

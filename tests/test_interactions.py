@@ -126,3 +126,44 @@ def test_the_corpus_omissions_name_each_kind_with_the_statements_where_it_could_
     safety = sorted(k for k in found if " limit " in k)
     assert any("zoledronic acid in renal impairment" in k for k in safety)
     assert any("bisphosphonate in hypocalcaemia" in k for k in safety)
+
+
+def _actions(ann, i):
+    return sorted((d.action.split("#")[1], d.strength) for d in ann.directives.get(i, []))
+
+
+def test_options_addressed_to_the_patient_are_allowed(tmp_path):
+    doc, ann = _annotated(tmp_path, "Treatment\n\nYour doctor may offer you drugs called bisphosphonates.\n\n"
+                                    "You may also have internal radiotherapy using a radioisotope.\n\n"
+                                    "Some people may have surgery to strengthen a weakened bone.\n")
+    assert _actions(ann, _at(doc, "Your doctor")) == [("Bisphosphonate", "allow")]
+    assert ("Radiopharmaceutical", "allow") in _actions(ann, _at(doc, "You may also"))
+    assert _actions(ann, _at(doc, "Some people")) == [("Surgery", "allow")]
+
+
+def test_research_only_a_denied_requirement_and_an_aim_are_no_directives(tmp_path):
+    doc, ann = _annotated(tmp_path, "Care\n\nSBRT should be considered in the setting of a clinical trial.\n\n"
+                                    "In patients with normal kidneys, no change in the dose of bisphosphonates is "
+                                    "required.\n\nTo update the recommendations on the role of bone-modifying agents "
+                                    "in the prevention of skeletal-related events.\n\nThermal ablation is an option for "
+                                    "persistent pain and does not require surgery or re-radiation.\n")
+    for words in ("clinical trial", "no change", "To update"):
+        assert _actions(ann, _at(doc, words)) == [], words
+    assert _at(doc, "To update") not in ann.beliefs
+    # what an action makes unnecessary is not directed
+    assert _actions(ann, _at(doc, "Thermal ablation")) == [("ThermalAblation", "allow")]
+
+
+def test_an_abbreviation_a_heading_defines_names_its_concept(tmp_path):
+    doc, ann = _annotated(tmp_path, "Radiotherapy (RT)\n\nRT has historically been the treatment of choice.\n")
+    (m,) = [m for m in ann.mentions if m.statement == _at(doc, "historically")]
+    assert doc.raw[m.start:m.end] == "RT" and m.concept.endswith("#RadiationTherapy")
+    assert _actions(ann, _at(doc, "historically")) == [("RadiationTherapy", "prefer")]
+
+
+def test_evidence_that_ranks_no_member_of_a_class_above_another(tmp_path):
+    doc, ann = _annotated(tmp_path, "Agents\n\nThere is insufficient evidence to demonstrate greater efficacy of one "
+                                    "bone-modifying agent over another.\n")
+    (b,) = ann.beliefs[0]
+    assert (b.effect, b.comparison) == ("no-effect", "equivalent") and b.action == b.comparator.concept
+    assert doc.raw[b.comparator.start:b.comparator.end] == "bone-modifying agent"

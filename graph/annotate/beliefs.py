@@ -290,6 +290,11 @@ def beliefs(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, s
     """
     purposes = []
     out: list[Belief] = []
+    if _AIM.match(raw, start, end):
+        return out  # the document's own aim ("To update the recommendations on the role of …") claims nothing
+    level = _no_ranking(raw, i, start, end, mentions, actionable)
+    if level is not None:
+        return [level]
     for cs, ce in split_clauses(raw, start, end, _CLAUSE):
         clause = raw[cs:ce]
         found = None
@@ -434,6 +439,33 @@ def _resolve(raw, clause, cs, start, end, mentions, roles, actionable, context, 
     return None, None
 
 
+# the evidence ranks no member of a class above another: "There is insufficient evidence to demonstrate greater
+# efficacy of one bone-modifying agent over another", "no bisphosphonate is superior to another"
+_NO_RANKING = re.compile(r"\b(?:insufficient|no|not enough|limited|little)\s+(?:evidence|data)\b[^.;]*?"
+                         r"\b(?:greater|superior|better|more)\s+(?:efficacy|effectiveness|benefit)?\s*(?:of|for)\s+one"
+                         r"\s+(?P<c>[^.;]+?)\s+over\s+another\b"
+                         r"|\bno\s+(?P<c2>[^.;]+?)\s+(?:is|has been shown to be)\s+(?:superior|better)\s+(?:to|than)"
+                         r"\s+(?:another|any other|the others)\b", _I)
+
+
+def _no_ranking(raw: str, i: int, start: int, end: int, mentions, actionable) -> Belief | None:
+    """Return the belief that no member of a class does better than another: an equivalence of the class with itself
+    (no effect, compared with the class), its words those naming the class."""
+    m = _NO_RANKING.search(raw, start, end)
+    if m is None:
+        return None
+    g = "c" if m.group("c") else "c2"
+    named = next((x for x in mentions if m.start(g) <= x.start < m.end(g) and actionable(x.concept)), None)
+    if named is None:
+        return None
+    words = Part(named.start, named.end, raw[named.start:named.end], named.concept)
+    return Belief(i, named.concept, named.start, named.end, "no-effect", m.start(), m.end(), None, [], None,
+                  "equivalent", words)
+
+
+_AIM = re.compile(r"\s*(?:to\s+(?:update|review|provide|summari[sz]e|assess|describe|present|address|evaluate)"
+                  r"|this\s+(?:guideline|document|review|article|summary|update)\s+(?:aims|addresses|reviews|describes"
+                  r"|summari[sz]es))\b", _I)
 _PROGRESS = re.compile(r"\b(?:advances?|advancements?|developments?|progress|innovations?)\s+(?:in|of)\b[^.;]*$", _I)
 
 

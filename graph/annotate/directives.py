@@ -54,6 +54,19 @@ class Directive:
 _STRENGTH_RULES: list[tuple[str | None, re.Pattern[str]]] = [
     # a comparison of effects is a belief, not a directive: "X is superior to Y in delaying …"
     (None, re.compile(r"\b(is|are) (superior|inferior) to\b", _I)),
+    # research only: "… should be considered in the setting of a clinical trial or with data collected in a registry"
+    (None, re.compile(r"\b(?:in the (?:setting|context) of|within|only in|as part of)\s+(?:an?\s+|the\s+)?"
+                      r"(?:clinical\s+)?(?:trials?|registry|registries|research)\b", _I)),
+    # a requirement denied: "… no change in dosage, infusion time, or interval … is required"
+    (None, re.compile(r"\bno\s+(?:[\w-]+[\s,]+){0,10}?(?:is|are)\s+(?:required|needed|necessary)\b", _I)),
+    # the document's own aim: "To update the recommendations on the role of …"
+    (None, re.compile(r"^\s*(?:to\s+(?:update|review|provide|summari[sz]e|assess|describe|present|address|evaluate)"
+                      r"|this\s+(?:guideline|document|review|article|summary|update)\s+(?:aims|addresses|reviews|"
+                      r"describes|summari[sz]es))\b", _I)),
+    ("prefer", re.compile(r"\b(?:the\s+)?treatment of choice\b|\bpreferable\b", _I)),
+    # an option set out: "EBRT is a standard treatment option", "X is an option for …"
+    ("recommend", re.compile(r"\b(?:standard|essential|main|first-line)\s+(?:[\w-]+\s+)?options?\b", _I)),
+    ("allow", re.compile(r"\b(?:is|are)\s+(?:an?\s+)?(?:[\w-]+\s+){0,2}options?\b", _I)),
     ("allow", re.compile(r"^reserve\b|\breserved for\b", _I)),
     ("recommend", re.compile(r"\b(is|are) (the )?first-line\b", _I)),
     ("dose-adjust", re.compile(r"\bdose (adjustment|reduction|modification)s?\b"
@@ -110,6 +123,9 @@ _CAUSES_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:(?:can|may|might|could|will
 # it names is no action the statement directs
 _REASON = re.compile(r"\b(?:because|since)\s[^;:]*|(?:,\s*|\b\w+ed\s+)as\s+(?=(?:the\s+|this\s+|these\s+)?"
                      r"(?:[\w-]+\s+){1,3}(?:is|are|can|may|has|have|was|were)\b)[^;:]*", _I)
+# what an action makes unnecessary ("does not require surgery or re-radiation", "without the need for …")
+_NOT_REQUIRED = re.compile(r"\b(?:does|do|did)\s+not\s+(?:require|need)\s+(?:(?:any|further)\s+)?"
+                           r"(?:[\w-]+\s+(?:or|and)\s+)?$|\bwithout\s+the\s+need\s+for\s+$", _I)
 # a comparison that opens a statement ("Like the bisphosphonates, denosumab …", "As with X, …")
 _OPENING_COMPARISON = re.compile(r"^\s*(?:like|unlike|as with|similar to)\s+([\w-]+\s+){0,2}$", _I)
 # an assessment named as what is assessed ("Assess serum creatinine", "renal function should be monitored"): the
@@ -167,6 +183,11 @@ def mention_roles(raw: str, start: int, end: int, mentions, vocab: Vocabulary, d
             continue  # a cause of harm or a reason: the subject of a belief, not what is directed
         if actionable and _PROPERTY_AFTER.match(raw[m.end:end]):
             roles[m.start] = "outcome"  # "the painkiller effect of these inhibitors": a property of another action
+            continue
+        if actionable and _NOT_REQUIRED.search(before) and any(
+                x.start < m.start and vocab.in_branch(x.concept, "intervention") for x in named[:-1]):
+            # an action another makes unnecessary: "Thermal ablation … does not require surgery or re-radiation"
+            roles[m.start] = "outcome"
             continue
         if actionable and _OPENING_COMPARISON.search(raw[start:m.start]):
             roles[m.start] = "comparator"
@@ -227,13 +248,25 @@ _DESCRIBED_USE = re.compile(r"\b(?:can|may|could|might)\s+(?:also\s+|sometimes\s
                             # options set out: "there are two options: X and Y", "options include X", "X is a standard
                             # treatment option"
                             r"|\bthere\s+(?:are|is)\s+(?:\w+\s+)?(?:treatment\s+)?options?\b|\boptions?\s+include\b"
-                            r"|\b(?:is|are)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:treatment\s+)?options?\b", _I)
+                            r"|\b(?:is|are)\s+(?:an?\s+|the\s+)?(?:\w+\s+)?(?:treatment\s+)?options?\b"
+                            # addressed to the patient: "Your doctor may offer you X", "You may also have X", "Some
+                            # people may have X", "X can help"
+                            r"|\b(?:may|might|can|could|will)\s+(?:also\s+)?(?:offer|give|suggest|recommend)\s+you\b"
+                            r"|\byou\s+(?:may|might|can|could|will)\s+(?:also\s+)?(?:have|be\s+offered|be\s+given|get|need)\b"
+                            r"|\b(?:some\s+|many\s+)?people\s+(?:may|might|can|could)\s+(?:also\s+)?(?:have|be\s+offered|"
+                            r"be\s+given|need)\b|\b(?:can|may|could)\s+(?:also\s+)?help\b", _I)
 _NEGATED = re.compile(r"\bnot\b|n['’]t\b|\bnever\b", _I)
+
+
+_OF_CHOICE = re.compile(r"\b(?:the\s+)?treatment of choice\b|\bpreferable\b", _I)
 
 
 def described_strength(text: str) -> str | None:
     """Return the strength of a statement without modality words that describes an action as done ("Osteoclast
-    inhibitors are used for treating …", "… may be used to treat …"): allow, else None."""
+    inhibitors are used for treating …", "… may be used to treat …", "Your doctor may offer you …"): allow; as the
+    treatment of choice: prefer; else None."""
+    if _OF_CHOICE.search(text):
+        return "prefer"
     m = _DESCRIBED_USE.search(text)
     if m is None:
         return None

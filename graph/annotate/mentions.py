@@ -25,9 +25,11 @@ _ABBREV = re.compile(r"\(([A-Z][A-Za-z0-9]{1,7})\)|\bor ([A-Z]{2,6})\b")
 
 
 def defined_abbreviations(doc: Document, vocab: Vocabulary) -> dict[str, URIRef]:
-    """Find abbreviations the text defines: "skeletal-related events (SREs)", "… of the jaw or ONJ"."""
+    """Find abbreviations the text defines, in headings and statements: "skeletal-related events (SREs)", "… of the
+    jaw or ONJ", "Radiotherapy (RT)"."""
     found: dict[str, URIRef] = {}
-    for st in doc.statements:
+    # headings define them too: "Radiotherapy (RT)"
+    for st in [*doc.sections, *doc.statements]:
         text = doc.raw[st.start:st.end]
         for m in _ABBREV.finditer(text):
             abbr = m.group(1) or m.group(2)
