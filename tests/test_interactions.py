@@ -145,8 +145,8 @@ def test_research_only_a_denied_requirement_and_an_aim_are_no_directives(tmp_pat
     doc, ann = _annotated(tmp_path, "Care\n\nSBRT should be considered in the setting of a clinical trial.\n\n"
                                     "In patients with normal kidneys, no change in the dose of bisphosphonates is "
                                     "required.\n\nTo update the recommendations on the role of bone-modifying agents "
-                                    "in the prevention of skeletal-related events.\n\nThermal ablation is an option for "
-                                    "persistent pain and does not require surgery or re-radiation.\n")
+                                    "in the prevention of skeletal-related events.\n\nThermal ablation is an option "
+                                    "for persistent pain and does not require surgery or re-radiation.\n")
     for words in ("clinical trial", "no change", "To update"):
         assert _actions(ann, _at(doc, words)) == [], words
     assert _at(doc, "To update") not in ann.beliefs
