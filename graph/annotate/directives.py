@@ -317,6 +317,14 @@ def _part(raw: str, start: int, end: int, mentions, skip=()) -> Part:
     return Part(start, end, text, concept)
 
 
+def _whole_words(text: str, start: int, end: int) -> int:
+    """Return ``end``, carried to the end of its word when a bounded match stops inside one ("… in patients with
+    stable dise" ends after "disease")."""
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return end
+
+
 def symptom_purpose(raw: str, start: int, mentions, roles: dict[int, str]) -> Part | None:
     """Return the symptom an action is given for ("for dysphagia", "to treat painful bone metastases"), as a purpose."""
     symptom = next((x for x in mentions if roles.get(x.start) == "outcome" and _FOR_SYMPTOM.search(
@@ -350,7 +358,8 @@ def directives(raw: str, i: int, start: int, end: int, mentions, roles: dict[int
     if m:
         g = 1 if m.group(1) else 2
         preferred = _part(raw, start + m.start(g), start + m.end(g), mentions)
-    timings = [_part(raw, start + t.start(), start + t.end(), mentions) for t in _TIMING.finditer(text)]
+    timings = [_part(raw, start + t.start(), start + _whole_words(text, t.start(), t.end()), mentions)
+               for t in _TIMING.finditer(text)]
     clauses = split_clauses(raw, start, end)
     out = []
     for a in actions:
