@@ -37,11 +37,11 @@ def test_the_corpus_findings_by_check_were_each_read(corpus_findings):
     assert _by_check(corpus_findings) == {
         "dangling-citation": 20, "stale-source": 1, "schedule-conflict": 1,
         "bibliography-without-markers": 1, "no-references": 1, "alternative-actions": 1,
-        "repeated-recommendation": 24, "contradiction": 4, "omission": 12, "poor-effect": 1,
+        "repeated-recommendation": 25, "contradiction": 4, "omission": 12, "poor-effect": 1,
         "effect-disagreement": 2, "off-topic-reference": 4, "self-citation": 3, "unsupported-statement": 3,
         "uncited-claim": 3, "safety-conflict": 2, "timing-conflict": 1, "restriction-conflict": 1,
     }
-    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 19, "info": 46}
+    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 19, "info": 47}
 
 
 def test_dangling_markers_per_document_match_the_hand_count(corpus_findings):
@@ -565,14 +565,14 @@ def test_check_exits_0_when_nothing_reaches_the_threshold(tmp_path, run_cli):
 
 def test_check_text_report_groups_by_severity_and_document(built_store, run_cli):
     out = run_cli("check", "--store", built_store.path).stdout
-    assert out.index("ERROR (20)") < out.index("WARNING (19)") < out.index("INFO (46)")
+    assert out.index("ERROR (20)") < out.index("WARNING (19)") < out.index("INFO (47)")
     assert f"  {ESO}\n    [dangling-citation] Citation marker 5 in {ESO}" in out
-    assert out.rstrip().endswith("85 findings: 20 error, 19 warning, 46 info")
+    assert out.rstrip().endswith("86 findings: 20 error, 19 warning, 47 info")
 
 
 def test_check_json_and_csv_shapes(built_store, run_cli):
     data = json.loads(run_cli("check", "--store", built_store.path, "--format", "json").stdout)
-    assert data["counts"] == {"error": 20, "warning": 19, "info": 46}
+    assert data["counts"] == {"error": 20, "warning": 19, "info": 47}
     first = data["findings"][0]
     assert set(first) == {"finding", "type", "check", "severity", "message", "withinDocument", "involves", "review"}
     assert set(first["involves"][0]) == {"iri", "kind", "document", "source_file", "start", "end", "quote"}

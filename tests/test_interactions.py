@@ -167,3 +167,12 @@ def test_evidence_that_ranks_no_member_of_a_class_above_another(tmp_path):
     (b,) = ann.beliefs[0]
     assert (b.effect, b.comparison) == ("no-effect", "equivalent") and b.action == b.comparator.concept
     assert doc.raw[b.comparator.start:b.comparator.end] == "bone-modifying agent"
+
+
+def test_an_anaphor_for_joined_actions_directs_each(tmp_path):
+    doc, ann = _annotated(tmp_path, "Bone drugs\n\nYour doctor may offer you drugs called bisphosphonates or a drug "
+                                    "called denosumab. They are used to reduce the risk of fractures.\n")
+    i = _at(doc, "They are used")
+    assert _actions(ann, i) == [("Bisphosphonate", "allow"), ("Denosumab", "allow")]
+    assert sorted(doc.raw[d.antecedent.start:d.antecedent.end] for d in ann.directives[i]) == [
+        "bisphosphonates", "denosumab"]

@@ -5,7 +5,7 @@ from. The rules are described in docs/annotation.md.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import OWL, URIRef
 
@@ -212,8 +212,20 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
                     # what it is given for: "… not recommended as first-line therapy to treat painful bone metastases"
                     found_directive.purpose = symptom_purpose(doc.raw, st.start, here, ann.roles)
                     ann.directives[i] = [found_directive]
+                    if context is not None and found_directive.antecedent == context[1]:
+                        # an anaphor for joined actions directs each ("X or a drug called Y. They are used to …")
+                        ann.directives[i] += [
+                            replace(found_directive, action=m.concept,
+                                    antecedent=Part(m.start, m.end, doc.raw[m.start:m.end], m.concept))
+                            for m in _joined_after(doc, context[1], by_statement, actionable)]
         harm_context = _treatment_before(doc, i, by_statement, ann, vocab) if LISTED_HARMS.match(st.text) else None
         found = beliefs(doc.raw, i, st.start, st.end, here, ann.roles, actionable, context, elliptical, harm_context)
+        if found and context is not None:
+            # an anaphor for joined actions ("bisphosphonates or a drug called denosumab … They are used to …")
+            # claims it of each
+            found += [replace(b, action=m.concept, antecedent=Part(m.start, m.end, doc.raw[m.start:m.end], m.concept))
+                      for b in found if b.antecedent == context[1] and b.action == context[0]
+                      for m in _joined_after(doc, context[1], by_statement, actionable)]
         if found:
             ann.beliefs[i] = found
         gated = safety(doc.raw, i, st.start, st.end, here, ann.roles, actionable, context)
@@ -230,6 +242,22 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
         soft = hedges(doc.raw, st.start, st.end)
         if soft:
             ann.hedges[i] = soft
+
+
+def _joined_after(doc: Document, words: Part, by_statement: dict, actionable) -> list[Mention]:
+    """Return the actions joined to the words an anaphor resolved to ("X or Y", "X and a drug called Y")."""
+    mentions = sorted((m for found in by_statement.values() for m in found
+                       if words.end <= m.start < words.end + 80), key=lambda m: m.start)
+    out, end = [], words.end
+    for m in mentions:
+        between = doc.raw[end:m.start]
+        if not re.fullmatch(r"\s*(?:,\s*|/\s*|(?:,\s*)?(?:or|and)\s+)(?:(?:a|an|the)\s+)?(?:(?:drug|medicine|agent)s?"
+                            r"\s+(?:called|named)\s+)?", between, re.I):
+            break
+        if actionable(m.concept) and m.concept != words.concept:
+            out.append(m)
+        end = m.end
+    return out
 
 
 def _treatment_before(doc: Document, i: int, by_statement: dict, ann: Annotation, vocab: Vocabulary):

@@ -219,9 +219,12 @@ def findings(store) -> list[Finding]:
                         int(r.start) if r.start is not None else None, int(r.end) if r.end is not None else None)
         if item.document and item.start is not None:
             if item.document not in raw:
-                raw[item.document] = str(next(iter(ds.query(
-                    "SELECT ?d ?t WHERE { ?d gg:rawText ?t }", initBindings={"d": r.doc})))[1])
-            item.quote = raw[item.document][item.start:item.end]
+                # a node whose "document" holds no text (a shape violation's focus node may be anything)
+                # keeps its offsets without a quote
+                row = next(iter(ds.query("SELECT ?d ?t WHERE { ?d gg:rawText ?t }", initBindings={"d": r.doc})), None)
+                raw[item.document] = str(row[1]) if row is not None else None
+            if raw[item.document] is not None:
+                item.quote = raw[item.document][item.start:item.end]
         f.involves.append(item)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     for f in out.values():

@@ -393,8 +393,9 @@ def _belief_triples(doc: Document, d: URIRef, st_iris: list[URIRef], ann) -> Ite
             for h in hedges.get(i, []):
                 yield _directive_iri(d, x, found), GG.hedge, h
     # a belief is named by its effect word; joined subjects ("X or Y can …") share it, each then also by its action's
+    # words (an anaphor's beliefs by their antecedent's)
     claims = [(f"belief/{b.effect_start}" if sum(1 for c in found if c.effect_start == b.effect_start) == 1
-               else f"belief/{b.effect_start}-{b.action_start}", b)
+               else f"belief/{b.effect_start}-{b.antecedent.start if b.antecedent else b.action_start}", b)
               for found in getattr(ann, "beliefs", {}).values() for b in found] + \
              [(f"safety/{x.condition.start}", x) for found in getattr(ann, "safety", {}).values() for x in found]
     for name, x in claims:
