@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from guidegraph.annotate.directives import Directive, Part, clause_strength, split_clauses
+from guidegraph.annotate.directives import AIM, NOT_DIRECTED, Directive, Part, clause_strength, split_clauses
 from guidegraph.annotate.modality import IMPERATIVE
 
 EFFECTS = ("prevents", "delays", "reduces", "relieves", "improves", "causes", "works-poorly", "no-effect")
@@ -290,7 +290,7 @@ def beliefs(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, s
     """
     purposes = []
     out: list[Belief] = []
-    if _AIM.match(raw, start, end):
+    if AIM.match(raw[start:end]):
         return out  # the document's own aim ("To update the recommendations on the role of …") claims nothing
     level = _no_ranking(raw, i, start, end, mentions, actionable)
     if level is not None:
@@ -344,20 +344,29 @@ def beliefs(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, s
         out.append(Belief(i, action[0], action[1], action[2], effect, es, ee, outcome,
                           figures(raw, cs, ce), antecedent, comparison, comparator))
         # a subject of joined actions: "kyphoplasty or vertebroplasty can provide …" claims it of each
-        for other in _joined_subjects(raw, action, es, mentions, actionable):
+        for other in joined_actions(raw, action[0], action[2], es, mentions, actionable):
             out.append(Belief(i, other.concept, other.start, other.end, effect, es, ee, outcome,
                               figures(raw, cs, ce), None, comparison, comparator))
         out.extend(_coordinated(raw, i, ee, ce, mentions, action, antecedent))
     return out
 
 
-def _joined_subjects(raw: str, action, es: int, mentions, actionable) -> list:
-    """Return the actions joined to a claim's subject before its effect word ("X or Y", "X and Y", "X/Y")."""
-    out, end = [], action[2]
-    for m in sorted((m for m in mentions if action[2] <= m.start < es), key=lambda m: m.start):
-        if not re.fullmatch(r"\s*(?:,\s*|/\s*|(?:,\s*)?(?:or|and)\s+)", raw[end:m.start]):
+# what joins two actions: ", ", "/", "or", "and"; with ``called``, also "(a) drug called": "bisphosphonates or a drug
+# called denosumab"
+_JOIN = re.compile(r"\s*(?:,\s*|/\s*|(?:,\s*)?(?:or|and)\s+)", _I)
+_JOIN_CALLED = re.compile(r"\s*(?:,\s*|/\s*|(?:,\s*)?(?:or|and)\s+)(?:(?:a|an|the)\s+)?(?:(?:drug|medicine|agent)s?"
+                          r"\s+(?:called|named)\s+)?", _I)
+
+
+def joined_actions(raw: str, concept: URIRef, end: int, limit: int, mentions, actionable, called: bool = False) -> list:
+    """Return the actions joined to the words of ``concept`` that end at ``end`` ("X or Y", "X and Y", "X/Y"), among
+    ``mentions`` before ``limit``."""
+    join = _JOIN_CALLED if called else _JOIN
+    out = []
+    for m in sorted((m for m in mentions if end <= m.start < limit), key=lambda m: m.start):
+        if not join.fullmatch(raw[end:m.start]):
             break
-        if actionable(m.concept) and m.concept != action[0]:
+        if actionable(m.concept) and m.concept != concept:
             out.append(m)
         end = m.end
     return out
@@ -463,17 +472,13 @@ def _no_ranking(raw: str, i: int, start: int, end: int, mentions, actionable) ->
                   "equivalent", words)
 
 
-_AIM = re.compile(r"\s*(?:to\s+(?:update|review|provide|summari[sz]e|assess|describe|present|address|evaluate)"
-                  r"|this\s+(?:guideline|document|review|article|summary|update)\s+(?:aims|addresses|reviews|describes"
-                  r"|summari[sz]es))\b", _I)
 _PROGRESS = re.compile(r"\b(?:advances?|advancements?|developments?|progress|innovations?)\s+(?:in|of)\b[^.;]*$", _I)
 
 
 def _action(raw, cs, ce, start, es, mentions, roles, actionable):
     """Return the action (concept, start, end) a clause's claim is about: its subject, else one named just before
     a relative clause ("add X to …, which improves survival"), never a comparator, outcome or precondition."""
-    excluded = {"comparator", "outcome", "adverseEvent", "precondition", "priorTreatment", "teamMember", "population"}
-    candidates = [m for m in mentions if actionable(m.concept) and roles.get(m.start) not in excluded]
+    candidates = [m for m in mentions if actionable(m.concept) and roles.get(m.start) not in NOT_DIRECTED]
     # progress in a field is the subject, not the actions it names: "Advances in cancer treatments, like targeted
     # therapies and immunotherapies, have improved the outlook …"
     inside = [m for m in candidates if cs <= m.start < ce and not _PROGRESS.search(raw[cs:m.start])]
@@ -614,10 +619,10 @@ def _named_action(doc, k: int, by_statement: dict, roles: dict[int, str], found:
         if d.antecedent is not None:  # an anaphor's directive: what it stands for
             return d.action, d.antecedent
         return d.action, Part(d.action_start, d.action_end, raw[d.action_start:d.action_end], d.action)
-    excluded = {"comparator", "outcome", "adverseEvent", "precondition", "priorTreatment", "teamMember", "population"}
+    excluded = NOT_DIRECTED
     if lead:
         # a lead-in's topic is what its items are about, even as "the value of X"
-        excluded -= {"outcome"}
+        excluded = NOT_DIRECTED - {"outcome"}
     for m in by_statement.get(k, []):
         if actionable(m.concept) and roles.get(m.start) not in excluded:
             return m.concept, Part(m.start, m.end, raw[m.start:m.end], m.concept)

@@ -50,6 +50,13 @@ class Directive:
     antecedent: Part | None = None  # for an action named by an anaphor: the words it stands for
 
 
+# the roles of a mention that is not what its statement directs or claims something of
+NOT_DIRECTED = frozenset({"comparator", "outcome", "adverseEvent", "precondition", "priorTreatment", "teamMember",
+                          "population"})
+# the document's own aim: "To update the recommendations on the role of …"
+AIM = re.compile(r"^\s*(?:to\s+(?:update|review|provide|summari[sz]e|assess|describe|present|address|evaluate)"
+                 r"|this\s+(?:guideline|document|review|article|summary|update)\s+(?:aims|addresses|reviews|"
+                 r"describes|summari[sz]es))\b", _I)
 # strength words that the modality scheme does not tell apart, tried on a clause before its modality
 _STRENGTH_RULES: list[tuple[str | None, re.Pattern[str]]] = [
     # a comparison of effects is a belief, not a directive: "X is superior to Y in delaying …"
@@ -59,10 +66,8 @@ _STRENGTH_RULES: list[tuple[str | None, re.Pattern[str]]] = [
                       r"(?:clinical\s+)?(?:trials?|registry|registries|research)\b", _I)),
     # a requirement denied: "… no change in dosage, infusion time, or interval … is required"
     (None, re.compile(r"\bno\s+(?:[\w-]+[\s,]+){0,10}?(?:is|are)\s+(?:required|needed|necessary)\b", _I)),
-    # the document's own aim: "To update the recommendations on the role of …"
-    (None, re.compile(r"^\s*(?:to\s+(?:update|review|provide|summari[sz]e|assess|describe|present|address|evaluate)"
-                      r"|this\s+(?:guideline|document|review|article|summary|update)\s+(?:aims|addresses|reviews|"
-                      r"describes|summari[sz]es))\b", _I)),
+    # the document's own aim
+    (None, AIM),
     ("prefer", re.compile(r"\b(?:the\s+)?treatment of choice\b|\bpreferable\b", _I)),
     # an option set out: "EBRT is a standard treatment option", "X is an option for …"
     ("recommend", re.compile(r"\b(?:standard|essential|main|first-line)\s+(?:[\w-]+\s+)?options?\b", _I)),

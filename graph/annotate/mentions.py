@@ -80,25 +80,24 @@ def find_mentions(raw: str, start: int, end: int, statement: int, vocab: Vocabul
             i += n
         else:
             i += 1
-    # a level said to be low or high names the state the vocabulary labels so: "whose calcium levels are already
-    # low" is "low calcium"
-    for m in _LEVEL.finditer(text):
-        s, e = start + m.start(), start + m.end()
-        concept = vocab.match(tuple(t for t, _, _ in tokens(f"{m.group(2)} {m.group(1)}")), False)
-        if concept is not None and not any(x.start < e and s < x.end for x in out):
-            out.append(Mention(s, e, concept, statement))
-    # a head noun shared by two coordinated modifiers: "prostate and breast cancers" names prostate cancer too
-    for m in _SHARED_HEAD.finditer(text):
-        s, e = start + m.start(1), start + m.end(1)
-        concept = vocab.match(tuple(t for t, _, _ in tokens(f"{m.group(1)} {m.group(3)}")), False)
-        if concept is not None and not any(x.start < e and s < x.end for x in out):
-            out.append(Mention(s, e, concept, statement))
+    # phrasings a label does not cover, each read as the label it stands for, where no mention is read yet
+    for pattern, group, label in _REPHRASED:
+        for m in pattern.finditer(text):
+            s, e = start + m.start(group), start + m.end(group)
+            concept = vocab.match(tuple(t for t, _, _ in tokens(m.expand(label))), False)
+            if concept is not None and not any(x.start < e and s < x.end for x in out):
+                out.append(Mention(s, e, concept, statement))
     out.sort(key=lambda x: x.start)
     return out
 
 
 _SHARED_HEAD = re.compile(r"\b([A-Za-z-]+)\s+(and|or)\s+[A-Za-z-]+\s+(cancers|tumou?rs|carcinomas|metastases)\b", re.I)
-
-
 _LEVEL = re.compile(r"\b([A-Za-z]+)\s+levels?\s+(?:is|are|was|were|become|becomes|get|gets)\s+"
                     r"(?:already\s+|very\s+|too\s+)?(low|high)\b", re.I)
+# (pattern, the group whose words the mention covers, the label it reads as)
+_REPHRASED = [
+    # a level said to be low or high: "whose calcium levels are already low" is "low calcium"
+    (_LEVEL, 0, r"\2 \1"),
+    # a head noun shared by two coordinated modifiers: "prostate and breast cancers" names prostate cancer too
+    (_SHARED_HEAD, 1, r"\1 \3"),
+]

@@ -5,9 +5,10 @@ from. The rules are described in docs/annotation.md.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field, replace
 
-from rdflib import OWL, URIRef
+from rdflib import URIRef
 
 from guidegraph.annotate.beliefs import (
     LISTED_HARMS,
@@ -18,10 +19,12 @@ from guidegraph.annotate.beliefs import (
     context_action,
     elliptical_directive,
     hedges,
+    joined_actions,
     safety,
 )
 from guidegraph.annotate.citations import Citations, citations
 from guidegraph.annotate.directives import (
+    NOT_DIRECTED,
     Directive,
     Part,
     clause_strength,
@@ -188,6 +191,19 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
                 and not has_strength_words(st.text):
             for d in ann.directives[i]:
                 d.strength = ann.directives[i - 1][0].strength
+    # the actions joined, in the document, to the words an anaphor resolved to ("bisphosphonates or a drug called
+    # denosumab"): read once per antecedent, from the mentions that follow its words
+    starts = [m.start for m in ann.mentions]
+    joined: dict[tuple[int, int], list[Mention]] = {}
+
+    def joined_to(context) -> list[Mention]:
+        words = context[1]
+        if (words.start, words.end) not in joined:
+            window = ann.mentions[bisect_left(starts, words.end):bisect_left(starts, words.end + 80)]
+            joined[words.start, words.end] = joined_actions(doc.raw, words.concept, words.end, words.end + 80, window,
+                                                            actionable, called=True)
+        return joined[words.start, words.end]
+
     for i, st in enumerate(doc.statements):
         here = by_statement.get(i, [])
         context = context_action(doc, i, by_statement, ann.roles, ann.directives, actionable)
@@ -217,7 +233,7 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
                         ann.directives[i] += [
                             replace(found_directive, action=m.concept,
                                     antecedent=Part(m.start, m.end, doc.raw[m.start:m.end], m.concept))
-                            for m in _joined_after(doc, context[1], by_statement, actionable)]
+                            for m in joined_to(context)]
         harm_context = _treatment_before(doc, i, by_statement, ann, vocab) if LISTED_HARMS.match(st.text) else None
         found = beliefs(doc.raw, i, st.start, st.end, here, ann.roles, actionable, context, elliptical, harm_context)
         if found and context is not None:
@@ -225,7 +241,7 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
             # claims it of each
             found += [replace(b, action=m.concept, antecedent=Part(m.start, m.end, doc.raw[m.start:m.end], m.concept))
                       for b in found if b.antecedent == context[1] and b.action == context[0]
-                      for m in _joined_after(doc, context[1], by_statement, actionable)]
+                      for m in joined_to(context)]
         if found:
             ann.beliefs[i] = found
         gated = safety(doc.raw, i, st.start, st.end, here, ann.roles, actionable, context)
@@ -233,31 +249,15 @@ def _claims(doc: Document, ann: Annotation, by_statement: dict, vocab: Vocabular
             # a measured condition is the state its value falls in: "creatinine clearance <60 mL/min" is renal
             # impairment when the vocabulary bands the measure so
             cond = x.condition
-            read = next((c for c in ann.population.get(i, []) if cond is not None and c.start < cond.end
-                         and cond.start < c.end and (c.min_value is not None or c.max_value is not None)), None)
+            read = next((c for c in ann.population.get(i, []) if c.start < cond.end and cond.start < c.end
+                         and (c.min_value is not None or c.max_value is not None)), None)
             if read is not None and read.concept != cond.concept:
-                x.condition = Part(x.condition.start, x.condition.end, x.condition.text, read.concept)
+                x.condition = replace(cond, concept=read.concept)
         if gated:
             ann.safety[i] = gated
         soft = hedges(doc.raw, st.start, st.end)
         if soft:
             ann.hedges[i] = soft
-
-
-def _joined_after(doc: Document, words: Part, by_statement: dict, actionable) -> list[Mention]:
-    """Return the actions joined to the words an anaphor resolved to ("X or Y", "X and a drug called Y")."""
-    mentions = sorted((m for found in by_statement.values() for m in found
-                       if words.end <= m.start < words.end + 80), key=lambda m: m.start)
-    out, end = [], words.end
-    for m in mentions:
-        between = doc.raw[end:m.start]
-        if not re.fullmatch(r"\s*(?:,\s*|/\s*|(?:,\s*)?(?:or|and)\s+)(?:(?:a|an|the)\s+)?(?:(?:drug|medicine|agent)s?"
-                            r"\s+(?:called|named)\s+)?", between, re.I):
-            break
-        if actionable(m.concept) and m.concept != words.concept:
-            out.append(m)
-        end = m.end
-    return out
 
 
 def _treatment_before(doc: Document, i: int, by_statement: dict, ann: Annotation, vocab: Vocabulary):
@@ -276,7 +276,7 @@ def _treatment_before(doc: Document, i: int, by_statement: dict, ann: Annotation
                                              d.action)
                 return d.action, words
         for m in by_statement.get(k, []):
-            if treatment(m.concept) and ann.roles.get(m.start) not in _NOT_DIRECTED:
+            if treatment(m.concept) and ann.roles.get(m.start) not in NOT_DIRECTED:
                 return m.concept, Part(m.start, m.end, doc.raw[m.start:m.end], m.concept)
     return None
 
@@ -291,11 +291,10 @@ def _gates(doc: Document, ann: Annotation, vocab: Vocabulary) -> None:
     """Read the conditions a recommendation waits on as safety beliefs (``only-if``): the criterion written right after
     "if / only if / provided / as long as", when the vocabulary declares some condition disjoint from it (so that
     waiting on it withholds the action somewhere: adequate renal function, not renal impairment)."""
-    disjoint = {a for pair in vocab.graph.subject_objects(OWL.disjointWith) for a in pair}
     for i, found in ann.directives.items():
         st = doc.statements[i]
         for c in ann.population.get(i, []):
-            if c.comparator != "is" or c.concept not in disjoint \
+            if c.comparator != "is" or c.concept not in vocab.disjoint \
                     or not _GATE.search(doc.raw[max(st.start, c.start - 40):c.start]):
                 continue
             for d in found:
@@ -310,7 +309,6 @@ _BOTH = re.compile(r"\b(both of (?:these|them|those)(?:\s+(?:types?|kinds?|class
                    r"|therap(?:y|ies)|drugs?|medicines?|agents?|options?|approaches))?"
                    r"|(?:these|the) two (?:types? of )?(?:treatments?|therapies|drugs|medicines|agents|options"
                    r"|approaches))\b", re.I)
-_NOT_DIRECTED = {"comparator", "outcome", "adverseEvent", "precondition", "priorTreatment", "teamMember", "population"}
 
 
 def _both_directives(doc: Document, i: int, by_statement: dict, ann: Annotation, vocab: Vocabulary,
@@ -323,7 +321,7 @@ def _both_directives(doc: Document, i: int, by_statement: dict, ann: Annotation,
         return []
     before = doc.statements[i - 1]
     prev = [m for m in by_statement.get(i - 1, []) if actionable(m.concept)
-            and ann.roles.get(m.start) not in _NOT_DIRECTED and not _excluded(doc.raw, m.start, before.start)]
+            and ann.roles.get(m.start) not in NOT_DIRECTED and not _excluded(doc.raw, m.start, before.start)]
     concepts = _unique(m.concept for m in prev)
     # a class whose members are listed is the list's heading, not one of the actions
     members = [c for c in concepts if not any(o != c and c in vocab.ancestors(o) for o in concepts)]

@@ -14,12 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import OWL, RDF, SKOS
 
 from guidegraph.errors import GuidegraphError
 from guidegraph.namespaces import GG, local_name
@@ -119,6 +119,11 @@ class Vocabulary:
     def root(self, role: str) -> URIRef:
         """Return the concept at the top of the branch read as ``role`` (a key of ``ROOTS``)."""
         return self.roots[role]
+
+    @cached_property
+    def disjoint(self) -> frozenset[URIRef]:
+        """Return the concepts the vocabulary declares disjoint from another (``owl:disjointWith``), read once."""
+        return frozenset(a for pair in self.graph.subject_objects(OWL.disjointWith) for a in pair)
 
     def in_branch(self, iri: URIRef, role: str) -> bool:
         """Tell whether ``iri`` is in the branch read as ``role``: its root or narrower (False for a branch
