@@ -23,6 +23,7 @@ from guidegraph import __version__
 from guidegraph.annotate.statements import annotate
 from guidegraph.annotate.vocabulary import load_vocabulary
 from guidegraph.checks import sparql as checks
+from guidegraph.checks.dataset import CheckDataset
 from guidegraph.checks.populations import GRAPH_POPULATIONS, StatementCell, populations_graph, statement_cells
 from guidegraph.checks.reviews import REVIEWS_FILE, read_reviews, reviews_graph
 from guidegraph.checks.shapes import validate
@@ -95,6 +96,7 @@ class BuildReport:
     reasoning: dict = field(default_factory=dict)
     findings: dict = field(default_factory=dict)
     unfinished_checks: list = field(default_factory=list)
+    check_dataset: dict = field(default_factory=dict)  # quads the checks read, and the seconds to copy them
     validation: dict = field(default_factory=lambda: {"documents": 0, "violations": 0, "conforms": True})
     populations: dict = field(default_factory=dict)
 
@@ -111,7 +113,8 @@ class BuildReport:
         return {
             "store": self.store, "generation": self.generation, "seconds": round(self.seconds, 3),
             "totals": self.totals(), "reasoning": self.reasoning, "validation": self.validation,
-            "findings": self.findings, "unfinishedChecks": self.unfinished_checks, "populations": self.populations,
+            "findings": self.findings, "unfinishedChecks": self.unfinished_checks,
+            "checkDataset": self.check_dataset, "populations": self.populations,
             "documents": [vars(d) for d in self.documents],
             "failures": [vars(f) for f in self.failures],
         }
@@ -292,15 +295,29 @@ def build(inputs: Iterable[str | Path] | None = None, store: Store | str | Path 
             report.triples += chunk.count("\n")
             yield chunk
 
+    # the checks read an in-memory copy of what they need, fed as the quads stream to the store
+    dataset = CheckDataset() if run_checks else None
+
+    def feeding(texts: Iterator[str]) -> Iterator[str]:
+        try:
+            for text in texts:
+                if dataset is not None:
+                    dataset.add(text)
+                yield text
+        finally:
+            texts.close()  # a stopped build stops ingesting (write_generation closes this generator)
+
     def findings(db, path):
-        quads, report.unfinished_checks = checks.run_checks_bounded(path, check_timeout)
+        quads, report.unfinished_checks = checks.run_checks_bounded(dataset.store, check_timeout)
+        report.check_dataset = {"quads": dataset.quads, "seconds": round(dataset.seconds, 2)}
         for q in quads:
             if str(q.predicate.value) == str(GG.severity):
                 report.findings[q.object.value] = report.findings.get(q.object.value, 0) + 1
         report.triples += len(quads)
         return quads
 
-    generation = store.write_generation(chunks(), finalize=findings if run_checks else None, stage=stage)
+    generation = store.write_generation(feeding(chunks()), finalize=findings if run_checks else None, stage=stage)
+    dataset = None  # the in-memory copy goes before the report does
     store.close()
     report.generation = generation.name
     report.seconds = time.perf_counter() - t0

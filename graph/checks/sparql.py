@@ -29,10 +29,11 @@ def load_checks(folder: Path = CHECKS_DIR) -> list[SavedQuery]:
     return [parse_saved_query(p) for p in sorted(Path(folder).glob("*.rq"))]
 
 
-def _check_child(conn, parent_pid: int, path: str, text: str) -> None:
+def _check_child(conn, parent_pid: int, source, text: str) -> None:
     die_with_parent(parent_pid)  # a killed build leaves no check running
     try:
-        db = ox.Store.read_only(path)
+        # an in-memory store is the parent's, inherited by the fork; a path is opened read-only
+        db = source if isinstance(source, ox.Store) else ox.Store.read_only(source)
         triples = list(db.query(text, prefixes=PREFIXES, use_default_graph_as_union=True))
         conn.send(("ok", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)))
     except Exception as exc:  # reported by the parent as an incomplete check
@@ -50,10 +51,14 @@ def check_workers() -> int:
     return max(1, min(4, cores))
 
 
-def run_checks_bounded(path: str | Path, timeout: float, checks: list[SavedQuery] | None = None,
+def run_checks_bounded(source: str | Path | ox.Store, timeout: float, checks: list[SavedQuery] | None = None,
                        workers: int | None = None, seconds: dict[str, float] | None = None
                        ) -> tuple[list[ox.Quad], list[str]]:
-    """Run every check on the store at ``path``, each in its own process stopped after ``timeout`` s.
+    """Run every check on ``source``, each in its own process stopped after ``timeout`` s.
+
+    ``source`` is the path of a store, opened read-only by each check, or an in-memory store
+    (a build's :class:`~guidegraph.checks.dataset.CheckDataset`), which each check's forked
+    process reads where it is, without a copy.
 
     Cross-document checks compare statements pairwise, so on a large corpus one can run for
     very long; a check that is stopped leaves a ``gg:CheckIncomplete`` finding instead of
@@ -68,7 +73,8 @@ def run_checks_bounded(path: str | Path, timeout: float, checks: list[SavedQuery
     quads: list[ox.Quad] = [ox.Quad(graph, ox.NamedNode("http://purl.org/dc/terms/description"),
                                     ox.Literal("the findings of the checks in queries/checks/"), graph)]
     checks = list(checks if checks is not None else load_checks())
-    answers = _run_parallel(str(path), checks, timeout, workers or check_workers(), seconds)
+    source = source if isinstance(source, ox.Store) else str(source)
+    answers = _run_parallel(source, checks, timeout, workers or check_workers(), seconds)
     unfinished: list[str] = []
     for check in checks:
         status, payload = answers[check.name]
@@ -82,7 +88,7 @@ def run_checks_bounded(path: str | Path, timeout: float, checks: list[SavedQuery
     return quads, unfinished
 
 
-def _run_parallel(path: str, checks: list[SavedQuery], timeout: float, workers: int,
+def _run_parallel(source: str | ox.Store, checks: list[SavedQuery], timeout: float, workers: int,
                   seconds: dict[str, float] | None = None) -> dict[str, tuple]:
     """Run the checks ``workers`` at a time, each in a forked child killed at its deadline; return their answers."""
     import multiprocessing as mp
@@ -109,7 +115,7 @@ def _run_parallel(path: str, checks: list[SavedQuery], timeout: float, workers: 
             while pending and len(running) < workers:
                 check = pending.pop(0)
                 receive, send = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_check_child, args=(send, os.getpid(), path, check.text), daemon=True)
+                proc = ctx.Process(target=_check_child, args=(send, os.getpid(), source, check.text), daemon=True)
                 running[receive] = (check, proc, time.monotonic())
                 proc.start()
                 send.close()
