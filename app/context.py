@@ -9,7 +9,7 @@ from pathlib import Path
 
 from flask import current_app, request
 
-from guidegraph.query.sparql import Admission
+from guidegraph.query.pool import WorkerPool, shared_pool
 from guidegraph.store.embedded import Store
 
 from .urls import Urls
@@ -26,11 +26,12 @@ def store() -> Store:
 def readable_store_path() -> Path:
     """Return the store's path for a query process, raising StoreError here when there is nothing to read.
 
-    A query runs in a child process, whose errors come back as query errors; opening the store
-    first keeps a missing store what it is (503, with the fix) rather than a bad query.
+    A query runs in a worker process, whose errors come back as query errors; finding the
+    current generation first keeps a missing store what it is (503, with the fix) rather than
+    a bad query.
     """
     current = store()
-    current.oxigraph()
+    current.readable_generation()
     return current.path
 
 
@@ -48,12 +49,21 @@ def wants_json() -> bool:
     return best in JSON_TYPES and accept[best] > accept["text/html"]
 
 
+def query_pool() -> WorkerPool:
+    """Return the pool of query workers of this app's limits (QUERY_SLOTS workers, QUERY_QUEUE in line)."""
+    pool = current_app.extensions.get("guidegraph_pool")
+    if pool is None or pool.closed:
+        config = current_app.config
+        pool = current_app.extensions["guidegraph_pool"] = shared_pool(
+            config.get("QUERY_SLOTS", 2), config.get("QUERY_QUEUE", 16), config.get("QUERY_QUEUE_WAIT", 10.0),
+            int(config.get("QUERY_MEMORY_MB", 2048) * 2**20))
+    return pool
+
+
 def query_limits() -> dict:
-    """Return the keyword arguments that bound every query the app runs (time, memory, slots)."""
+    """Return the keyword arguments that bound every query the app runs (time, memory, workers, a gone client)."""
     config = current_app.config
-    admission = current_app.extensions.get("guidegraph_admission")
-    if admission is None:
-        admission = current_app.extensions.setdefault("guidegraph_admission", Admission(
-            config.get("QUERY_SLOTS", 2), config.get("QUERY_QUEUE", 16), config.get("QUERY_QUEUE_WAIT", 10.0)))
+    # waitress reads on while the app runs and tells when the client has closed its connection
+    cancelled = request.environ.get("waitress.client_disconnected")
     return {"timeout": config["QUERY_TIMEOUT"], "memory": int(config.get("QUERY_MEMORY_MB", 2048) * 2**20),
-            "admission": admission}
+            "pool": query_pool(), "cancelled": cancelled}

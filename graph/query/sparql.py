@@ -1,8 +1,10 @@
 """Run SPARQL 1.1 queries on the store safely: read-only, no SERVICE, bounded in time.
 
 Queries run through rdflib's API on the Oxigraph store (oxrdflib hands the query string to
-Oxigraph's own engine). Each run happens in a child process that is killed when the time
-limit passes, because a query that never ends cannot be interrupted from inside Oxigraph.
+Oxigraph's own engine). Each run happens in a confined process that is killed when the time
+limit passes, because a query that never ends cannot be interrupted from inside Oxigraph: a
+long-lived worker of a pool (graph/query/pool.py; the server's way) or a child forked for one
+query (the command line's way).
 Results come back serialised in a standard format: the W3C SPARQL 1.1 Query Results
 formats (JSON, XML, CSV, TSV) for SELECT and ASK, an RDF syntax for CONSTRUCT and DESCRIBE.
 """
@@ -13,6 +15,7 @@ import math
 import os
 import re
 import signal
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
@@ -32,8 +35,10 @@ from guidegraph.errors import (
     ResultTooLarge,
     StoreError,
 )
-from guidegraph.formats import GRAPH_FORMATS, RDF_SYNTAXES, RESULT_FORMATS
+from guidegraph.formats import GRAPH_FORMATS, RESULT_FORMATS
 from guidegraph.namespaces import PREFIXES, curie
+from guidegraph.query.pool import WorkerPool, WorkerVanished
+from guidegraph.query.worker import FORMS
 from guidegraph.sandbox import ChildTimedOut, ChildVanished, confine, run_in_child
 
 DEFAULT_TIMEOUT = 30.0
@@ -219,96 +224,23 @@ def _take(results, limit: int) -> tuple[list, bool]:
     return taken[:limit], len(taken) > limit
 
 
-def _child(conn, parent_pid: int, store_path: str, query: str, bindings: dict, fmt: str | None, ask_format: bool,
-           default_graphs: list[str],
-           named_graphs: list[str], max_rows: int, base_iri: str | None, truncate: bool, memory: int | None) -> None:
-    """Parse, check and run one query inside the confined child; talk to the parent over ``conn``."""
-    # Oxigraph prints its own message when an allocation fails; the parent reports it instead
-    import faulthandler
-    import sys
+def _child(conn, parent_pid: int, job: dict, memory: int | None) -> None:
+    """Evaluate one query inside the confined child forked for it; send the answer over ``conn``."""
+    from guidegraph.query.worker import Generations, evaluate, quiet_stderr
 
-    import pyoxigraph as ox
-    from rdflib.query import Result
-
-    faulthandler.disable()
     # the server's listening and client sockets must not live on in the query process
     keep = conn.fileno()
     os.closerange(3, keep)
     os.closerange(keep + 1, 1 << 20)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
+    quiet_stderr()
     try:
         confine(parent_pid, memory)
         sys.setrecursionlimit(MAX_PARSE_DEPTH)
-        text, init = bind(query, bindings)
-        prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-        try:
-            # the query as Oxigraph will run it, checked as a whole: the prologue is the only thing added
-            parsed = parse_query(prologue + text)
-        except QueryError as exc:
-            raise type(exc)(_shift_lines(str(exc), -len(PREFIXES))) from None
-        text = prologue + text
-        if ask_format:
-            conn.send(("form", parsed.form, None, None))
-            fmt = conn.recv()
-            if fmt is None:
-                return
-        fmt = _choose_format(parsed.form, fmt)[0]
-        from guidegraph.store.embedded import Store
-
-        db = Store(store_path).oxigraph()
-        options: dict = {"substitutions": {ox.Variable(k): _to_ox(v) for k, v in init.items()}, "base_iri": base_iri}
-        if default_graphs:
-            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        elif not parsed.has_dataset:
-            options["use_default_graph_as_union"] = True
-        if named_graphs:
-            options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-        try:
-            result = db.query(text, **options)
-        except SyntaxError as exc:
-            raise QueryError(_oxigraph_syntax(str(exc), prologue.count("\n"))) from None
-        if isinstance(result, ox.QueryBoolean):
-            out = Result("ASK")
-            out.askAnswer = bool(result)
-            if fmt == "tsv":
-                body = b"?_askResult\n" + (b"true\n" if out.askAnswer else b"false\n")
-            else:
-                body = out.serialize(format=fmt)
-            conn.send(("ok", "ASK", body, (1, False, fmt)))
-        elif isinstance(result, ox.QuerySolutions):
-            names = [v.value for v in result.variables]
-            rows, cut = _take(result, max_rows)
-            if cut and not truncate:
-                conn.send(("too-large", "SELECT", max_rows, None))
-                return
-            out = Result("SELECT")
-            out.vars = [Variable(n) for n in names]
-            out.bindings = [{Variable(n): _to_rdflib(row[i]) for i, n in enumerate(names) if row[i] is not None}
-                            for row in rows]
-            body = tsv(out) if fmt == "tsv" else out.serialize(format=fmt)
-            conn.send(("ok", "SELECT", body, (len(rows), cut, fmt)))
-        else:
-            triples, cut = _take(result, max_rows)
-            if cut and not truncate:
-                conn.send(("too-large", "CONSTRUCT", max_rows, None))
-                return
-            body = ox.serialize(triples, format=RDF_SYNTAXES[fmt].oxigraph)
-            conn.send(("ok", "CONSTRUCT", body, (len(triples), cut, fmt)))
-    except QueryRefused as exc:
-        conn.send(("refused", "QueryRefused", str(exc), None))
-    except QueryError as exc:
-        conn.send(("error", "QueryError", str(exc), None))
-    except MemoryError:
-        conn.send(("memory", "MemoryError", "", None))
-    except StoreError as exc:  # the store went away: the server's fault (503), not the query's
-        conn.send(("store", "StoreError", str(exc), None))
-    except Exception as exc:  # sent to the parent, which raises QueryError
-        conn.send(("error", type(exc).__name__, f"{type(exc).__name__}: {exc}", None))
+        conn.send(evaluate(Generations(), job))
     finally:
         conn.close()
         os._exit(0)
+
 
 def tsv(result) -> bytes:
     """Write SELECT results in the W3C SPARQL 1.1 TSV format (terms in SPARQL syntax)."""
@@ -361,25 +293,99 @@ def run_query(store_path: str | Path, query: str, bindings: dict[str, Identifier
               fmt: str | Callable[[str], str] | None = None, timeout: float = DEFAULT_TIMEOUT,
               default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
               max_rows: int = DEFAULT_MAX_ROWS, base_iri: str | None = None, truncate: bool = False,
-              memory: int | None = DEFAULT_MEMORY_BYTES, admission: Admission | None = None) -> QueryOutcome:
+              memory: int | None = DEFAULT_MEMORY_BYTES, admission: Admission | None = None,
+              pool: WorkerPool | None = None, cancelled: Callable[[], bool] | None = None) -> QueryOutcome:
     """Run a query on the store at ``store_path`` and return its serialised result.
 
-    The query is parsed, checked (parse_query) and evaluated in a confined child process (no
-    network, at most ``memory`` bytes, killed after ``timeout`` seconds from the start, parse
-    included). ``fmt`` is a format name, or a function from the query's form to one (content
+    The query is parsed, checked (parse_query) and evaluated in a confined process (no network,
+    at most ``memory`` bytes, killed after ``timeout`` seconds from the start, parse included):
+    a worker of ``pool`` (whose own memory limit applies), or else a child forked for this query
+    alone. ``fmt`` is a format name, or a function from the query's form to one (content
     negotiation); None takes JSON or Turtle. ``default_graphs`` / ``named_graphs`` are the SPARQL
     protocol's dataset (an unknown graph is an empty graph); without them the default graph is
     the union of all graphs. A result of more than ``max_rows`` rows (or triples) is refused
     rather than cut silently, unless ``truncate``: then it is cut and the outcome says so.
-    Relative IRIs resolve against ``base_iri``. With ``admission``, the query waits for a slot
-    and raises QueryBusy when none comes.
+    Relative IRIs resolve against ``base_iri``. With ``admission`` (or a pool), the query waits
+    for a slot and raises QueryBusy when none comes. With a pool, ``cancelled()`` turning true
+    (the client went away) stops the query and frees its worker.
     """
+    from guidegraph.store.embedded import Store
+
     if len(query) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is {len(query):,} characters long, over the limit of {MAX_QUERY_CHARS:,}")
     query = query.removeprefix("\ufeff")
+    formats, refusals = _formats(fmt)
+    # the generation current now is the one this query reads, even if a build swaps it meanwhile
+    job = {"query": query, "bindings": dict(bindings or {}), "formats": formats,
+           "refused_forms": set(refusals) & set(FORMS), "generation": str(Store(store_path).readable_generation()),
+           "default_graphs": list(default_graphs or []), "named_graphs": list(named_graphs or []),
+           "max_rows": max_rows, "base_iri": base_iri, "truncate": truncate}
+    if pool is not None:
+        try:
+            message = pool.run(job, timeout, cancelled)
+        except WorkerVanished as exc:
+            raise _vanished(exc.exitcode, pool.memory) from None
+        return _outcome(message, refusals, pool.memory)
     with admission.slot() if admission else nullcontext():
-        return _run_in_child(str(store_path), query, dict(bindings or {}), fmt, timeout, list(default_graphs or []),
-                             list(named_graphs or []), max_rows, base_iri, truncate, memory)
+        try:
+            message = run_in_child(_child, (job, memory), timeout)
+        except ChildTimedOut:
+            raise QueryTimeout(f"query stopped after {timeout:g} s: it did not finish in time") from None
+        except ChildVanished as exc:
+            raise _vanished(exc.exitcode, memory) from None
+    return _outcome(message, refusals, memory)
+
+
+def _formats(fmt: str | Callable[[str], str] | None) -> tuple[dict[str, str | None], dict]:
+    """Decide the format of each query form before the query is sent; keep what the negotiation raised."""
+    if not callable(fmt):
+        return dict.fromkeys(FORMS, fmt), {}
+    formats, refusals = {}, {}
+    for family in (("SELECT", "ASK"), ("CONSTRUCT", "DESCRIBE")):  # each family's results take the same formats
+        try:
+            formats.update(dict.fromkeys(family, fmt(family[0])))
+        except Exception as exc:  # raised again only if the query turns out to be of this family (406, 400)
+            formats.update(dict.fromkeys(family))
+            refusals.update(dict.fromkeys(family, exc))
+    if refusals:
+        refusals["negotiate"] = fmt
+    return formats, refusals
+
+
+def _too_costly(memory: int | None) -> QueryTooCostly:
+    return QueryTooCostly(f"the query needed more than its memory limit of {(memory or 0) / 2**20:,.0f} MB and "
+                          "was stopped: narrow its patterns, add LIMIT, or raise the limit")
+
+
+def _vanished(exitcode: int | None, memory: int | None) -> QueryError:
+    # an allocation past RLIMIT_DATA aborts Oxigraph (or, rarely, faults): that is the memory limit
+    if memory and exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS):
+        return _too_costly(memory)
+    return QueryError(f"the query process ended without an answer (exit code {exitcode})")
+
+
+def _outcome(message: tuple, refusals: dict, memory: int | None) -> QueryOutcome:
+    """Turn a query process's answer into a QueryOutcome, or raise what it reported."""
+    status, kind, payload, rows = message
+    if status == "form":  # negotiate again for this very form, so that the refusal names it (406, 400)
+        negotiate, raised = refusals["negotiate"], refusals[kind]
+        negotiate(kind)
+        raise raised
+    if status == "too-large":
+        raise ResultTooLarge(f"the result has more than {payload:,} {'rows' if kind == 'SELECT' else 'triples'}: "
+                             "add LIMIT (and OFFSET to page), or raise the cap")
+    if status == "refused":
+        raise QueryRefused(payload)
+    if status == "store":
+        raise StoreError(payload)
+    if status == "memory":
+        raise _too_costly(memory)
+    if status == "error":
+        raise QueryError(payload)
+    count, cut, fmt_name = rows
+    media = RESULT_FORMATS[fmt_name] if kind in ("SELECT", "ASK") else GRAPH_FORMATS[fmt_name]
+    return QueryOutcome(form=kind, body=payload if isinstance(payload, bytes) else payload.encode(), media_type=media,
+                        format=fmt_name, rows=count, truncated=cut)
 
 
 def _choose_format(form: str, fmt: str | None) -> tuple[str, str]:
@@ -393,46 +399,6 @@ def _choose_format(form: str, fmt: str | None) -> tuple[str, str]:
     if fmt not in GRAPH_FORMATS:
         raise QueryError(f"{form} results are RDF: {', '.join(GRAPH_FORMATS)}, not {fmt}")
     return fmt, GRAPH_FORMATS[fmt]
-
-
-def _run_in_child(store_path, query, bindings, fmt, timeout, default_graphs, named_graphs, max_rows, base_iri,
-                  truncate, memory) -> QueryOutcome:
-    """Fork the confined query process, answer its question about the format, and wait until the deadline."""
-    ask_format = callable(fmt)
-
-    def answer(message):
-        status, kind, _, _ = message
-        # the negotiation may raise (406): the child is then killed
-        return _choose_format(kind, fmt(kind))[0] if status == "form" else None
-
-    too_costly = QueryTooCostly(f"the query needed more than its memory limit of {(memory or 0) / 2**20:,.0f} MB and "
-                                "was stopped: narrow its patterns, add LIMIT, or raise the limit")
-    try:
-        status, kind, payload, rows = run_in_child(
-            _child, (store_path, query, bindings, None if ask_format else fmt, ask_format, default_graphs, named_graphs,
-                     max_rows, base_iri, truncate, memory), timeout, answer)
-    except ChildTimedOut:
-        raise QueryTimeout(f"query stopped after {timeout:g} s: it did not finish in time") from None
-    except ChildVanished as exc:
-        # an allocation past RLIMIT_DATA aborts Oxigraph (or, rarely, faults): that is the memory limit
-        if memory and exc.exitcode in (-signal.SIGABRT, -signal.SIGSEGV, -signal.SIGKILL, -signal.SIGBUS):
-            raise too_costly from None
-        raise QueryError(f"the query process ended without an answer (exit code {exc.exitcode})") from None
-    if status == "too-large":
-        raise ResultTooLarge(f"the result has more than {payload:,} {'rows' if kind == 'SELECT' else 'triples'}: "
-                             "add LIMIT (and OFFSET to page), or raise the cap")
-    if status == "refused":
-        raise QueryRefused(payload)
-    if status == "store":
-        raise StoreError(payload)
-    if status == "memory":
-        raise too_costly
-    if status == "error":
-        raise QueryError(payload)
-    count, cut, fmt_name = rows
-    media = RESULT_FORMATS[fmt_name] if kind in ("SELECT", "ASK") else GRAPH_FORMATS[fmt_name]
-    return QueryOutcome(form=kind, body=payload if isinstance(payload, bytes) else payload.encode(), media_type=media,
-                        format=fmt_name, rows=count, truncated=cut)
 
 
 def _to_ox(term):
@@ -456,14 +422,6 @@ def _oxigraph_syntax(message: str, prologue_lines: int) -> str:
         line = int(m.group(1)) - prologue_lines
         return message.replace(m.group(0), f"syntax error at line {line}, column {m.group(2)}")
     return f"syntax error: {message}"
-
-
-def _shift_lines(message: str, by: int) -> str:
-    """Move the line number in a parser's message by ``by`` (the prefixes guidegraph added above the query)."""
-    m = re.search(r"at line (\d+), column", message)
-    if not m:
-        return message
-    return message.replace(m.group(0), f"at line {max(1, int(m.group(1)) + by)}, column", 1)
 
 
 def table(outcome: QueryOutcome) -> str:
