@@ -611,6 +611,9 @@ def cmd_serve(args) -> int:
     store = Store(args.store)
     if not store.exists():
         raise GuidegraphError(f"no graph in the store at {store.path}: run `guidegraph build` first")
+    if args.debug and args.host not in ("127.0.0.1", "localhost", "::1"):
+        # the development server's debugger runs Python sent to it: never on an address others reach
+        raise GuidegraphError(f"--debug serves on this machine only (127.0.0.1), not on {args.host}")
     app = create_app({"STORE": str(store.path), "QUERY_TIMEOUT": args.timeout, "MAX_ROWS": args.max_rows,
                       "QUERY_MEMORY_MB": args.memory_mb, "QUERY_SLOTS": args.query_slots,
                       "QUERY_QUEUE": args.query_queue})
@@ -630,20 +633,12 @@ def cmd_serve(args) -> int:
                   "Flask's development server (--debug): not for production", file=sys.stderr)
             app.run(host=args.host, port=args.port, threaded=True, use_reloader=False, debug=True)
             return EXIT_OK
-        from waitress import create_server
+        from guidegraph.web.server import production_server
 
-        threads = args.threads or args.query_slots + args.query_queue + 4
-        body_limit = app.config["MAX_CONTENT_LENGTH"] or 1024 * 1024
-        server = create_server(
-            app, host=args.host, port=args.port, threads=threads, ident="guidegraph",
-            # a body over the limit is refused before it is read whole (the app refuses it from its length too)
-            max_request_body_size=body_limit, max_request_header_size=64 * 1024,
-            # reading on while a query runs is how a client that went away is noticed (its worker is freed)
-            channel_request_lookahead=1,
-            connection_limit=max(100, 4 * threads), channel_timeout=60, clear_untrusted_proxy_headers=True)
+        server = production_server(app, args.host, args.port, args.threads)
         pool.ready(30)
         print(f"guidegraph: serving {store.path} on http://{args.host}:{server.effective_port}/ (SPARQL at /sparql) "
-              f"with waitress: {threads} threads, {args.query_slots} query workers", file=sys.stderr)
+              f"with waitress: {server.adj.threads} threads, {args.query_slots} query workers", file=sys.stderr)
         server.run()
     finally:
         close_shared_pools()

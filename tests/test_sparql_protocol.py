@@ -49,9 +49,8 @@ def _tests():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
     from guidegraph.web import create_app
+    from guidegraph.web.server import production_server
 
     g, entries = _manifest()
     chunks = []
@@ -66,11 +65,11 @@ def server(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("w3c") / "store")
     store.write_generation(chunks)
     app = create_app({"STORE": str(store.path), "TESTING": True})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    httpd = production_server(app, "127.0.0.1", 0)  # the server `guidegraph serve` runs
+    thread = threading.Thread(target=httpd.run, daemon=True)
     thread.start()
-    yield httpd.server_port
-    httpd.shutdown()
+    yield httpd.effective_port
+    httpd.close()
 
 
 def _send(port: int, g: Graph, request) -> http.client.HTTPResponse:
