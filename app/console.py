@@ -8,8 +8,8 @@ from flask import Blueprint, abort, jsonify, render_template, request
 
 from guidegraph.errors import QueryError
 from guidegraph.namespaces import PREFIXES, curie
+from guidegraph.query.run import run_query
 from guidegraph.query.saved import load_queries
-from guidegraph.query.sparql import run_query
 
 from .context import query_limits, readable_store_path, store, urls, wants_json
 

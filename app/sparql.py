@@ -23,7 +23,8 @@ from werkzeug.http import parse_accept_header
 
 from guidegraph.errors import QueryError, QueryRefused
 from guidegraph.formats import GRAPH_FORMATS, RDF_SYNTAXES, RESULT_FORMATS
-from guidegraph.query.sparql import run_query, term_for
+from guidegraph.query.run import run_query
+from guidegraph.query.sparql import term_for
 
 from .context import query_limits, readable_store_path
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import os
 import shutil
 import socket
 import statistics
@@ -159,6 +160,25 @@ def _row(name: str, clients: int, gg: Figures, ox: Figures | None) -> str:
     return line
 
 
+def cpu_seconds(pid: int, with_children: bool = False) -> float:
+    """Return the CPU time (user + system) a process has used, and its live children's when asked."""
+    pids = [pid]
+    if with_children:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            try:
+                pids += [int(p) for p in (task / "children").read_text().split()]
+            except OSError:
+                continue
+    total = 0.0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 def statement_iris(store_path: str, count: int) -> list[str]:
     import pyoxigraph as ox
 
@@ -188,6 +208,7 @@ def run(store: str, seconds: float, clients: list[int], max_requests: int, with_
                gg_port)
     ox_proc = None
     results: dict = {}
+    cpu_rows: list[str] = []
     try:
         if with_oxigraph:
             ox_port = free_port()
@@ -205,13 +226,27 @@ def run(store: str, seconds: float, clients: list[int], max_requests: int, with_
         for name, queries_of in queries.items():
             for n in clients:
                 drive(gg_port, "/sparql", queries_of, n, min(1.0, seconds), max_requests)  # warm up
+                used = (cpu_seconds(gg.pid), cpu_seconds(gg.pid, True), time.process_time())
                 g = drive(gg_port, "/sparql", queries_of, n, seconds, max_requests)
+                cpu = {"server": cpu_seconds(gg.pid) - used[0],
+                       "workers": cpu_seconds(gg.pid, True) - used[1] - (cpu_seconds(gg.pid) - used[0]),
+                       "load generator": time.process_time() - used[2]}
                 o = None
                 if with_oxigraph:
                     drive(ox_port, "/query", queries_of, n, min(1.0, seconds), max_requests)
+                    before = cpu_seconds(ox_proc.pid)
                     o = drive(ox_port, "/query", queries_of, n, seconds, max_requests)
+                    cpu["oxigraph server"] = cpu_seconds(ox_proc.pid) - before
                 results[(name, n)] = (g, o)
                 print(_row(name, n, g, o), file=out, flush=True)
+                cpu_rows.append(f"{name:<32} {n:>3}  " + ", ".join(
+                    f"{who} {seconds_used * 1000 / max(1, len((o if who == 'oxigraph server' else g).latencies)):.2f}"
+                    for who, seconds_used in cpu.items()))
+        print("\nCPU ms per answered query (guidegraph's server process, its query workers, this load "
+              "generator while it drove guidegraph; Oxigraph's server):", file=out)
+        for line in cpu_rows:
+            print(line, file=out)
+        print(file=out)
         # one never-ending query holds a worker (until the server's time limit) while eight clients go on
         n = max(clients)
         base = results[("simple SELECT", n)][0]

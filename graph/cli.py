@@ -385,7 +385,8 @@ def _read_query(spec: str) -> tuple[str, object | None]:
 
 
 def cmd_query(args) -> int:
-    from guidegraph.query.sparql import run_query, table, term_for
+    from guidegraph.query.run import run_query
+    from guidegraph.query.sparql import table, term_for
 
     text, saved = _read_query(args.query)
     values = {}
@@ -606,7 +607,7 @@ def cmd_load(args) -> int:
 def cmd_serve(args) -> int:
     # the web layer is imported only here: the graph library itself never imports Flask
     from guidegraph.query.pool import close_shared_pools
-    from guidegraph.web import create_app
+    from guidegraph.web import create_app, production_server, start_query_workers
 
     store = Store(args.store)
     if not store.exists():
@@ -623,18 +624,13 @@ def cmd_serve(args) -> int:
     if missing:
         print(f"guidegraph: warning: query processes can reach the network here ({missing}); only the "
               "parser refuses SERVICE: see docs/limits.md", file=sys.stderr)
-    with app.app_context():
-        from guidegraph.web.context import query_pool
-
-        pool = query_pool()  # the workers start now, not with the first query
+    pool = start_query_workers(app)
     try:
         if args.debug:
             print(f"guidegraph: serving {store.path} on http://{args.host}:{args.port}/ (SPARQL at /sparql) with "
                   "Flask's development server (--debug): not for production", file=sys.stderr)
             app.run(host=args.host, port=args.port, threaded=True, use_reloader=False, debug=True)
             return EXIT_OK
-        from guidegraph.web.server import production_server
-
         server = production_server(app, args.host, args.port, args.threads)
         pool.ready(30)
         print(f"guidegraph: serving {store.path} on http://{args.host}:{server.effective_port}/ (SPARQL at /sparql) "

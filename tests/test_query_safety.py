@@ -20,7 +20,8 @@ import pytest
 
 from bench.probe import Listener, free_port
 from guidegraph.errors import QueryBusy, QueryError, QueryRefused, QueryTimeout, QueryTooCostly
-from guidegraph.query.sparql import Admission, parse_query, run_query
+from guidegraph.query.run import Admission, run_query
+from guidegraph.query.sparql import parse_query
 
 from .conftest import ROOT
 

@@ -18,7 +18,7 @@ import pytest
 
 from guidegraph.errors import QueryBusy, QueryTimeout
 from guidegraph.query.pool import WorkerPool
-from guidegraph.query.sparql import run_query
+from guidegraph.query.run import run_query
 from guidegraph.store.embedded import Store
 
 NEVER_ENDS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

@@ -152,6 +152,13 @@ class WorkerPool:
                     self._dying.append(proc)
             with self._cond:
                 self._starting = len(starting)
+                # an idle worker that died (killed from outside, out of memory) is replaced now, not
+                # when a query draws it
+                for worker in [w for w in self._idle if w.proc.poll() is not None]:
+                    self._idle.remove(worker)
+                    self._workers.discard(worker)
+                    worker.conn.close()
+                    self._dying.append(worker.proc)
                 dying, self._dying = self._dying, []
             for proc in dying:  # reap: a killed worker is gone in milliseconds, a large heap takes longer
                 if proc.poll() is None:
@@ -174,24 +181,31 @@ class WorkerPool:
     # -- running queries -----------------------------------------------------------------
     def _take(self) -> _Worker:
         with self._cond:
-            if self._closed:
-                raise QueryError("the query pool is closed")
-            if not self._idle:
-                # a query may wait for a worker that is busy (up to the line's length) or being started
-                if self.running + self.waiting >= self.size + self.queue:
-                    raise QueryBusy(f"{self.running} queries are running and {self.waiting} are waiting: "
-                                    "try again shortly", retry_after=max(1, round(self.wait_seconds)))
-                self.waiting += 1
-                try:
-                    if not self._cond.wait_for(lambda: self._idle or self._closed, timeout=self.wait_seconds):
-                        raise QueryBusy(f"no query slot became free in {self.wait_seconds:g} s: try again shortly",
-                                        retry_after=max(1, round(self.wait_seconds)))
-                finally:
-                    self.waiting -= 1
+            while True:
                 if self._closed:
                     raise QueryError("the query pool is closed")
-            self.running += 1
-            return self._idle.pop()
+                if not self._idle:
+                    # a query may wait for a worker that is busy (up to the line's length) or being started
+                    if self.running + self.waiting >= self.size + self.queue:
+                        raise QueryBusy(f"{self.running} queries are running and {self.waiting} are waiting: "
+                                        "try again shortly", retry_after=max(1, round(self.wait_seconds)))
+                    self.waiting += 1
+                    try:
+                        if not self._cond.wait_for(lambda: self._idle or self._closed, timeout=self.wait_seconds):
+                            raise QueryBusy(f"no query slot became free in {self.wait_seconds:g} s: try again "
+                                            "shortly", retry_after=max(1, round(self.wait_seconds)))
+                    finally:
+                        self.waiting -= 1
+                    continue
+                worker = self._idle.pop()  # the most recently used: its caches are warm
+                if worker.proc.poll() is not None:  # died while idle (killed from outside): the keeper replaces it
+                    self._workers.discard(worker)
+                    worker.conn.close()
+                    self._dying.append(worker.proc)
+                    self._wake()
+                    continue
+                self.running += 1
+                return worker
 
     def _give_back(self, worker: _Worker | None) -> None:
         with self._cond:

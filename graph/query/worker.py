@@ -11,15 +11,12 @@ has made another generation current. A job that runs past its time limit is not 
 business: the pool kills the whole process and starts another.
 
 :func:`evaluate` is the one evaluation of a query, shared with the process that `guidegraph
-query` forks for a single query (graph/query/sparql.py).
+query` forks for a single query (graph/query/run.py).
 """
 from __future__ import annotations
 
 import os
 import sys
-
-# every query form, for the content negotiation decided before a job is sent
-FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
 
 def evaluate(open_generation, job: dict) -> tuple:
@@ -37,13 +34,20 @@ def evaluate(open_generation, job: dict) -> tuple:
     from guidegraph.errors import QueryError, QueryRefused, StoreError
     from guidegraph.formats import RDF_SYNTAXES
     from guidegraph.namespaces import PREFIXES
-    from guidegraph.query.sparql import _choose_format, _oxigraph_syntax, _take, _to_ox, _to_rdflib, bind, tsv
+    from guidegraph.query.sparql import (
+        _choose_format,
+        _oxigraph_syntax,
+        _take,
+        _to_ox,
+        _to_rdflib,
+        bind,
+        parse_query,
+        tsv,
+    )
 
     try:
         # the text that is checked here is the text Oxigraph runs; the predeclared prefixes go beside it
         text, init = bind(job["query"], job["bindings"])
-        from guidegraph.query.sparql import parse_query
-
         parsed = parse_query(text)
         fmt = job["formats"].get(parsed.form)
         if fmt is None and parsed.form in job["refused_forms"]:
