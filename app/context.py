@@ -5,8 +5,6 @@ the blueprints without an import circle.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import current_app, request
 
 from guidegraph.query.pool import WorkerPool, shared_pool
@@ -21,18 +19,6 @@ JSON_TYPES = ("application/json", "application/sparql-results+json", "applicatio
 def store() -> Store:
     """Return the store the running app reads."""
     return current_app.extensions["guidegraph_store"]
-
-
-def readable_store_path() -> Path:
-    """Return the store's path for a query process, raising StoreError here when there is nothing to read.
-
-    A query runs in a worker process, whose errors come back as query errors; finding the
-    current generation first keeps a missing store what it is (503, with the fix) rather than
-    a bad query.
-    """
-    current = store()
-    current.readable_generation()
-    return current.path
 
 
 def urls() -> Urls:

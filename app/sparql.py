@@ -26,7 +26,7 @@ from guidegraph.formats import GRAPH_FORMATS, RDF_SYNTAXES, RESULT_FORMATS
 from guidegraph.query.run import run_query
 from guidegraph.query.sparql import term_for
 
-from .context import query_limits, readable_store_path
+from .context import query_limits, store
 
 bp = Blueprint("sparql", __name__)
 
@@ -130,7 +130,7 @@ def endpoint():
             return render_template("sparql/form.html")
         abort(400, "no query: send query=… (GET or form POST) or a body of type application/sparql-query")
     override = request.args.get("format")
-    path = readable_store_path()
+    path = store().path  # run_query finds its current generation, or raises StoreError (503)
     started = time.perf_counter()
     # the format is chosen once the query is parsed (its form decides what can carry the result)
     outcome = run_query(path, query, fmt=lambda form: _negotiate(form, override),
