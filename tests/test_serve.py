@@ -120,12 +120,33 @@ def test_a_swap_of_generations_under_a_running_pool_answers_from_the_new_one(tmp
     assert [_label(store, pool) for _ in range(4)] == ["new"] * 4
 
 
-def _serve(app):
-    from guidegraph.web.server import production_server
+class _Served:
+    """The production server on a free loopback port, in a thread; close() stops it."""
 
-    server = production_server(app, "127.0.0.1", 0)
-    threading.Thread(target=server.run, daemon=True).start()
-    return server
+    def __init__(self, app):
+        from guidegraph.web import production_server
+
+        self.server = production_server(app, "127.0.0.1", 0)
+        self.effective_port = self.server.effective_port
+        self.closing = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        try:
+            self.server.run()
+        except (OSError, ValueError):  # its sockets were closed under its loop by close()
+            if not self.closing.is_set():
+                raise
+
+    def close(self):
+        self.closing.set()
+        self.server.close()
+        self.thread.join(10)
+
+
+def _serve(app):
+    return _Served(app)
 
 
 def test_a_client_that_goes_away_frees_its_worker(small_store):

@@ -49,8 +49,7 @@ def _tests():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from guidegraph.web import create_app
-    from guidegraph.web.server import production_server
+    from guidegraph.web import create_app, production_server
 
     g, entries = _manifest()
     chunks = []
@@ -66,10 +65,21 @@ def server(tmp_path_factory):
     store.write_generation(chunks)
     app = create_app({"STORE": str(store.path), "TESTING": True})
     httpd = production_server(app, "127.0.0.1", 0)  # the server `guidegraph serve` runs
-    thread = threading.Thread(target=httpd.run, daemon=True)
+    closing = threading.Event()
+
+    def run():
+        try:
+            httpd.run()
+        except (OSError, ValueError):  # its sockets were closed under its loop at the end
+            if not closing.is_set():
+                raise
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     yield httpd.effective_port
+    closing.set()
     httpd.close()
+    thread.join(10)
 
 
 def _send(port: int, g: Graph, request) -> http.client.HTTPResponse:

@@ -13,6 +13,7 @@ server that dies, however it dies, leaves no query running.
 """
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -75,6 +76,7 @@ class WorkerPool:
         self._cond = threading.Condition()
         self._closed = False
         self._dying: list[subprocess.Popen] = []
+        self._failures = 0  # workers that failed to start in a row (the keeper waits longer after each)
         self._wake_r, self._wake_w = os.pipe()
         os.set_blocking(self._wake_w, False)
         self._keeper = threading.Thread(target=self._keep, name="guidegraph-query-pool", daemon=True)
@@ -98,77 +100,88 @@ class WorkerPool:
         return proc, Connection(ours.detach())
 
     def _keep(self) -> None:
+        # this thread must outlive every worker it starts (the kernel kills them when it ends): an
+        # unexpected error in one round is logged and the next round goes on
         starting: dict[Connection, tuple[subprocess.Popen, float]] = {}
-        failures = 0
-        while True:
-            with self._cond:
-                if self._closed:
-                    break
-                wanted = self.size - len(self._workers) - len(starting)
-            for _ in range(max(0, wanted)):
-                try:
-                    proc, conn = self._spawn()
-                except OSError as exc:
-                    self.missing = [f"cannot start a query worker: {exc}"]
-                    failures += 1
-                    break
-                starting[conn] = (proc, time.monotonic() + START_SECONDS)
-            with self._cond:
-                self._starting = len(starting)
-            ready = wait([*starting, self._wake_r], timeout=1.0 if not failures else min(5.0, failures))
-            if self._wake_r in ready:
-                os.read(self._wake_r, 4096)
-            now = time.monotonic()
-            for conn in list(starting):
-                proc, deadline = starting[conn]
-                if conn in ready:
-                    try:
-                        hello = conn.recv()
-                    except (EOFError, OSError):
-                        hello = None
-                    del starting[conn]
-                    if hello and hello[0] == "ready":
-                        failures = 0
-                        worker = _Worker(proc, conn)
-                        with self._cond:
-                            self.missing = list(hello[2])
-                            if self._closed:
-                                worker.kill()
-                                self._dying.append(proc)
-                                continue
-                            self._workers.add(worker)
-                            self._idle.append(worker)
-                            self._cond.notify()
-                    else:
-                        failures += 1
-                        proc.kill()
-                        conn.close()
-                        self._dying.append(proc)
-                elif now > deadline:
-                    del starting[conn]
-                    failures += 1
-                    proc.kill()
-                    conn.close()
-                    self._dying.append(proc)
-            with self._cond:
-                self._starting = len(starting)
-                # an idle worker that died (killed from outside, out of memory) is replaced now, not
-                # when a query draws it
-                for worker in [w for w in self._idle if w.proc.poll() is not None]:
-                    self._idle.remove(worker)
-                    self._workers.discard(worker)
-                    worker.conn.close()
-                    self._dying.append(worker.proc)
-                dying, self._dying = self._dying, []
-            for proc in dying:  # reap: a killed worker is gone in milliseconds, a large heap takes longer
-                if proc.poll() is None:
-                    with self._cond:
-                        self._dying.append(proc)
+        while not self._closed:
+            try:
+                self._keep_round(starting)
+            except Exception:
+                logging.getLogger(__name__).exception("the query pool's keeper failed one round; it goes on")
+                time.sleep(1.0)
         for proc, _ in starting.values():
             proc.kill()
             proc.wait()
         for proc in self._dying:
             proc.wait()
+
+    def _keep_round(self, starting: dict) -> None:
+        """Start the workers that are missing, welcome the ones that became ready, reap the killed ones."""
+        failures = self._failures
+        with self._cond:
+            if self._closed:
+                return
+            wanted = self.size - len(self._workers) - len(starting)
+        for _ in range(max(0, wanted)):
+            try:
+                proc, conn = self._spawn()
+            except OSError as exc:
+                self.missing = [f"cannot start a query worker: {exc}"]
+                failures += 1
+                break
+            starting[conn] = (proc, time.monotonic() + START_SECONDS)
+        with self._cond:
+            self._starting = len(starting)
+        ready = wait([*starting, self._wake_r], timeout=1.0 if not failures else min(5.0, failures))
+        if self._wake_r in ready:
+            os.read(self._wake_r, 4096)
+        now = time.monotonic()
+        for conn in list(starting):
+            proc, deadline = starting[conn]
+            if conn in ready:
+                try:
+                    hello = conn.recv()
+                except (EOFError, OSError):
+                    hello = None
+                del starting[conn]
+                if hello and hello[0] == "ready":
+                    failures = 0
+                    worker = _Worker(proc, conn)
+                    with self._cond:
+                        self.missing = list(hello[2])
+                        if self._closed:
+                            worker.kill()
+                            self._dying.append(proc)
+                            continue
+                        self._workers.add(worker)
+                        self._idle.append(worker)
+                        self._cond.notify()
+                else:
+                    failures += 1
+                    proc.kill()
+                    conn.close()
+                    self._dying.append(proc)
+            elif now > deadline:
+                del starting[conn]
+                failures += 1
+                proc.kill()
+                conn.close()
+                self._dying.append(proc)
+        with self._cond:
+            self._starting = len(starting)
+            # an idle worker that died (killed from outside, out of memory) is replaced now, not
+            # when a query draws it
+            for worker in [w for w in self._idle if w.proc.poll() is not None]:
+                self._idle.remove(worker)
+                self._workers.discard(worker)
+                worker.conn.close()
+                self._dying.append(worker.proc)
+            dying, self._dying = self._dying, []
+        for proc in dying:  # reap: a killed worker is gone in milliseconds, a large heap takes longer
+            if proc.poll() is None:
+                with self._cond:
+                    self._dying.append(proc)
+        self._failures = failures
 
     def _retire(self, worker: _Worker) -> None:
         """Kill a worker (its query overran, its client left, or it died) and have the keeper replace it."""
