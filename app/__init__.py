@@ -10,7 +10,10 @@ from guidegraph.paths import default_store_path
 from guidegraph.store.embedded import Store
 
 from .errors import answer_error
+from .server import production_server
 from .urls import Urls
+
+__all__ = ["create_app", "production_server", "start_query_workers"]
 
 # sent with every response: only the app's own scripts, styles and fetches; never framed, never sniffed
 SECURITY_HEADERS = {
@@ -70,3 +73,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         return response
 
     return app
+
+
+def start_query_workers(app: Flask):
+    """Start the app's pool of query workers now rather than with its first query; return the pool."""
+    with app.app_context():
+        from .context import query_pool
+
+        return query_pool()

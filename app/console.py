@@ -8,10 +8,10 @@ from flask import Blueprint, abort, jsonify, render_template, request
 
 from guidegraph.errors import QueryError
 from guidegraph.namespaces import PREFIXES, curie
+from guidegraph.query.run import run_query
 from guidegraph.query.saved import load_queries
-from guidegraph.query.sparql import run_query
 
-from .context import query_limits, readable_store_path, store, urls, wants_json
+from .context import query_limits, store, urls, wants_json
 
 bp = Blueprint("console", __name__)
 PAGE_SIZE = 50
@@ -53,8 +53,8 @@ def console():
     result = {"query": text, "saved": name, "values": values, "page": page, "pageSize": PAGE_SIZE, "downloads": {},
               "share": urls().query(**share_args)}
     status, headers = 200, {}
-    # a store that cannot be read is the error handler's (503), not a failed query shown in the console
-    path = readable_store_path()
+    # a store that cannot be read raises StoreError: the error handler's (503), not a failed query shown here
+    path = store().path
     started = time.perf_counter()
     try:
         bindings = chosen.bindings(values) if chosen else {}

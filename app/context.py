@@ -5,11 +5,9 @@ the blueprints without an import circle.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import current_app, request
 
-from guidegraph.query.sparql import Admission
+from guidegraph.query.pool import WorkerPool, shared_pool
 from guidegraph.store.embedded import Store
 
 from .urls import Urls
@@ -21,17 +19,6 @@ JSON_TYPES = ("application/json", "application/sparql-results+json", "applicatio
 def store() -> Store:
     """Return the store the running app reads."""
     return current_app.extensions["guidegraph_store"]
-
-
-def readable_store_path() -> Path:
-    """Return the store's path for a query process, raising StoreError here when there is nothing to read.
-
-    A query runs in a child process, whose errors come back as query errors; opening the store
-    first keeps a missing store what it is (503, with the fix) rather than a bad query.
-    """
-    current = store()
-    current.oxigraph()
-    return current.path
 
 
 def urls() -> Urls:
@@ -48,12 +35,21 @@ def wants_json() -> bool:
     return best in JSON_TYPES and accept[best] > accept["text/html"]
 
 
+def query_pool() -> WorkerPool:
+    """Return the pool of query workers of this app's limits (QUERY_SLOTS workers, QUERY_QUEUE in line)."""
+    pool = current_app.extensions.get("guidegraph_pool")
+    if pool is None or pool.closed:
+        config = current_app.config
+        pool = current_app.extensions["guidegraph_pool"] = shared_pool(
+            config.get("QUERY_SLOTS", 2), config.get("QUERY_QUEUE", 16), config.get("QUERY_QUEUE_WAIT", 10.0),
+            int(config.get("QUERY_MEMORY_MB", 2048) * 2**20))
+    return pool
+
+
 def query_limits() -> dict:
-    """Return the keyword arguments that bound every query the app runs (time, memory, slots)."""
+    """Return the keyword arguments that bound every query the app runs (time, memory, workers, a gone client)."""
     config = current_app.config
-    admission = current_app.extensions.get("guidegraph_admission")
-    if admission is None:
-        admission = current_app.extensions.setdefault("guidegraph_admission", Admission(
-            config.get("QUERY_SLOTS", 2), config.get("QUERY_QUEUE", 16), config.get("QUERY_QUEUE_WAIT", 10.0)))
+    # waitress reads on while the app runs and tells when the client has closed its connection
+    cancelled = request.environ.get("waitress.client_disconnected")
     return {"timeout": config["QUERY_TIMEOUT"], "memory": int(config.get("QUERY_MEMORY_MB", 2048) * 2**20),
-            "admission": admission}
+            "pool": query_pool(), "cancelled": cancelled}

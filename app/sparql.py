@@ -14,15 +14,19 @@ status, and answered by the app's one error handler (JSON to a client that asked
 from __future__ import annotations
 
 import time
+from functools import lru_cache
 from urllib.parse import parse_qs
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from guidegraph.errors import QueryError, QueryRefused
 from guidegraph.formats import GRAPH_FORMATS, RDF_SYNTAXES, RESULT_FORMATS
-from guidegraph.query.sparql import run_query, term_for
+from guidegraph.query.run import run_query
+from guidegraph.query.sparql import term_for
 
-from .context import query_limits, readable_store_path
+from .context import query_limits, store
 
 bp = Blueprint("sparql", __name__)
 
@@ -90,19 +94,30 @@ def _query_and_dataset() -> tuple[str | None, list[str], list[str]]:
 
 def _negotiate(form: str, override: str | None) -> str:
     """Choose the result format from the format parameter or the Accept header; 406 when none fits."""
+    accept = request.headers.get("Accept", "")
+    chosen = _choose(form, override, accept) if len(accept) <= 1024 else _choose.__wrapped__(form, override, accept)
+    if isinstance(chosen, tuple):
+        abort(*chosen)
+    return chosen
+
+
+@lru_cache(maxsize=256)
+def _choose(form: str, override: str | None, accept: str) -> str | tuple[int, str]:
+    """Return the format's name, or the status and message that refuse the request (the same for the same headers)."""
     tabular = form in ("SELECT", "ASK")
     allowed = RESULT_FORMATS if tabular else {k: GRAPH_FORMATS[k] for k in ("turtle", "jsonld", "ntriples", "xml")}
     if override:
         name = _FORMAT_ALIASES.get(override.lower())
         if name not in allowed:
-            abort(400, f"format {override!r} is not one of {', '.join(allowed)} for a {form} query")
+            return 400, f"format {override!r} is not one of {', '.join(allowed)} for a {form} query"
         return name
     by_media = _RESULT_BY_MEDIA if tabular else _GRAPH_BY_MEDIA
-    if not request.accept_mimetypes or request.accept_mimetypes.best == "*/*":
+    accepted = parse_accept_header(accept, MIMEAccept)
+    if not accepted or accepted.best == "*/*":
         return "json" if tabular else "turtle"
-    best = request.accept_mimetypes.best_match(list(by_media))
+    best = accepted.best_match(list(by_media))
     if best is None:
-        abort(406, f"none of the accepted types can carry a {form} result; offered: {', '.join(sorted(by_media))}")
+        return 406, f"none of the accepted types can carry a {form} result; offered: {', '.join(sorted(by_media))}"
     return by_media[best]
 
 
@@ -115,7 +130,7 @@ def endpoint():
             return render_template("sparql/form.html")
         abort(400, "no query: send query=… (GET or form POST) or a body of type application/sparql-query")
     override = request.args.get("format")
-    path = readable_store_path()
+    path = store().path  # run_query finds its current generation, or raises StoreError (503)
     started = time.perf_counter()
     # the format is chosen once the query is parsed (its form decides what can carry the result)
     outcome = run_query(path, query, fmt=lambda form: _negotiate(form, override),

@@ -142,16 +142,36 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-rows", type=int, default=10_000, help="rows a SPARQL result may have before it is refused")
     p.add_argument("--memory-mb", type=_positive, default=2048,
                    help="memory one query may use before it is stopped, in MB (default 2048)")
-    p.add_argument("--query-slots", type=int, default=2,
-                   help="queries that run at once (default 2); more wait in line, up to --query-queue")
-    p.add_argument("--query-queue", type=int, default=16,
-                   help="queries that may wait for a slot (default 16); past that the answer is 503 with Retry-After")
+    p.add_argument("--query-slots", type=_count(1, 64), default=2,
+                   help="query worker processes, each running one query at a time (default 2); more queries wait "
+                        "in line, up to --query-queue")
+    p.add_argument("--query-queue", type=_count(0, 1024), default=16,
+                   help="queries that may wait for a worker (default 16); past that the answer is 503 with "
+                        "Retry-After")
+    p.add_argument("--threads", type=_count(1, 256), default=None,
+                   help="threads answering requests (default: query slots + query queue + 4)")
+    p.add_argument("--debug", action="store_true",
+                   help="Flask's development server with its debugger instead of the production server (waitress); "
+                        "for development on this machine only")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("queries", help="list the saved queries")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_queries)
     return parser
+
+
+def _count(low: int, high: int):
+    """Return an argparse type: a whole number from ``low`` to ``high``."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not from {low} to {high}")
+        return value
+    return parse
 
 
 def _positive(text: str) -> float:
@@ -365,7 +385,8 @@ def _read_query(spec: str) -> tuple[str, object | None]:
 
 
 def cmd_query(args) -> int:
-    from guidegraph.query.sparql import run_query, table, term_for
+    from guidegraph.query.run import run_query
+    from guidegraph.query.sparql import table, term_for
 
     text, saved = _read_query(args.query)
     values = {}
@@ -585,22 +606,38 @@ def cmd_load(args) -> int:
 
 def cmd_serve(args) -> int:
     # the web layer is imported only here: the graph library itself never imports Flask
-    from guidegraph.web import create_app
+    from guidegraph.query.pool import close_shared_pools
+    from guidegraph.web import create_app, production_server, start_query_workers
 
     store = Store(args.store)
     if not store.exists():
         raise GuidegraphError(f"no graph in the store at {store.path}: run `guidegraph build` first")
+    if args.debug and args.host not in ("127.0.0.1", "localhost", "::1"):
+        # the development server's debugger runs Python sent to it: never on an address others reach
+        raise GuidegraphError(f"--debug serves on this machine only (127.0.0.1), not on {args.host}")
     app = create_app({"STORE": str(store.path), "QUERY_TIMEOUT": args.timeout, "MAX_ROWS": args.max_rows,
                       "QUERY_MEMORY_MB": args.memory_mb, "QUERY_SLOTS": args.query_slots,
                       "QUERY_QUEUE": args.query_queue})
-    print(f"guidegraph: serving {store.path} on http://{args.host}:{args.port}/ (SPARQL at /sparql)", file=sys.stderr)
     from guidegraph.sandbox import network_wall
 
     missing = network_wall()
     if missing:
         print(f"guidegraph: warning: query processes can reach the network here ({missing}); only the "
               "parser refuses SERVICE: see docs/limits.md", file=sys.stderr)
-    app.run(host=args.host, port=args.port, threaded=True, use_reloader=False)
+    pool = start_query_workers(app)
+    try:
+        if args.debug:
+            print(f"guidegraph: serving {store.path} on http://{args.host}:{args.port}/ (SPARQL at /sparql) with "
+                  "Flask's development server (--debug): not for production", file=sys.stderr)
+            app.run(host=args.host, port=args.port, threaded=True, use_reloader=False, debug=True)
+            return EXIT_OK
+        server = production_server(app, args.host, args.port, args.threads)
+        pool.ready(30)
+        print(f"guidegraph: serving {store.path} on http://{args.host}:{server.effective_port}/ (SPARQL at /sparql) "
+              f"with waitress: {server.adj.threads} threads, {args.query_slots} query workers", file=sys.stderr)
+        server.run()
+    finally:
+        close_shared_pools()
     return EXIT_OK
 
 

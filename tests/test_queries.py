@@ -7,8 +7,8 @@ import pytest
 from rdflib.plugins.sparql import prepareQuery
 
 from guidegraph.namespaces import PREFIXES
+from guidegraph.query.run import run_query
 from guidegraph.query.saved import load_queries
-from guidegraph.query.sparql import run_query
 
 SAVED = load_queries()
 

@@ -20,7 +20,8 @@ import pytest
 
 from bench.probe import Listener, free_port
 from guidegraph.errors import QueryBusy, QueryError, QueryRefused, QueryTimeout, QueryTooCostly
-from guidegraph.query.sparql import Admission, parse_query, run_query
+from guidegraph.query.run import Admission, run_query
+from guidegraph.query.sparql import parse_query
 
 from .conftest import ROOT
 
@@ -191,7 +192,7 @@ def test_the_endpoint_answers_503_with_retry_after_when_every_slot_is_taken(buil
     slow.start()
     try:
         for _ in range(100):  # until the slow query holds the slot
-            if app.extensions.get("guidegraph_admission") and app.extensions["guidegraph_admission"].running:
+            if app.extensions.get("guidegraph_pool") and app.extensions["guidegraph_pool"].running:
                 break
             time.sleep(0.05)
         busy = app.test_client().get("/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"}))

@@ -49,9 +49,7 @@ def _tests():
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from werkzeug.serving import make_server
-
-    from guidegraph.web import create_app
+    from guidegraph.web import create_app, production_server
 
     g, entries = _manifest()
     chunks = []
@@ -66,11 +64,22 @@ def server(tmp_path_factory):
     store = Store(tmp_path_factory.mktemp("w3c") / "store")
     store.write_generation(chunks)
     app = create_app({"STORE": str(store.path), "TESTING": True})
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    httpd = production_server(app, "127.0.0.1", 0)  # the server `guidegraph serve` runs
+    closing = threading.Event()
+
+    def run():
+        try:
+            httpd.run()
+        except (OSError, ValueError):  # its sockets were closed under its loop at the end
+            if not closing.is_set():
+                raise
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
-    yield httpd.server_port
-    httpd.shutdown()
+    yield httpd.effective_port
+    closing.set()
+    httpd.close()
+    thread.join(10)
 
 
 def _send(port: int, g: Graph, request) -> http.client.HTTPResponse:

@@ -66,6 +66,9 @@ def _stop_on_sigterm(signum, frame):
 
 os.register_at_fork(after_in_child=_forget_locks_in_child)
 
+# (path of a `current` link, the text it holds) -> the generation's folder, resolved (Store.current)
+_RESOLVED: dict[tuple[str, str], Path] = {}
+
 
 class Store:
     """A store folder with its generations; ``current`` is the one readers see."""
@@ -82,10 +85,26 @@ class Store:
     def current(self) -> Path | None:
         """Return the folder of the current generation, or None when nothing was built."""
         link = self.path / "current"
-        if not link.is_symlink() and not link.exists():
+        try:
+            # one system call on the path every query takes: a generation's folder never changes
+            # while `current` names it, so its resolved path is remembered by the link's text
+            text = os.readlink(link)
+        except FileNotFoundError:
             return None
-        target = link.resolve()
-        return target if target.is_dir() else None
+        except OSError:  # not a symlink (a folder someone put there): resolve it the long way
+            text = None
+        key = (str(link), text)
+        resolved = _RESOLVED.get(key) if text is not None else None
+        if resolved is None:
+            target = link.resolve()
+            if not target.is_dir():
+                return None
+            if text is not None:
+                if len(_RESOLVED) > 256:
+                    _RESOLVED.clear()
+                _RESOLVED[key] = target
+            resolved = target
+        return resolved
 
     def current_name(self) -> str | None:
         """Return the name of the generation ``current`` points at, without looking inside it."""
@@ -96,14 +115,19 @@ class Store:
         """Tell whether a complete generation is there to read."""
         return self.current is not None
 
-    def oxigraph(self) -> ox.Store:
-        """Return the current generation opened read-only (reopened after a rebuild)."""
+    def readable_generation(self) -> Path:
+        """Return the folder of the current generation, or raise StoreError saying why there is none."""
         current = self.current
         if current is None:
             if not self.path.is_dir():
                 raise StoreError(f"there is no store at {self.path} (the folder is missing): run `guidegraph build` "
                                  "first, or name another store with --store")
             raise StoreError(f"no graph in the store at {self.path}: run `guidegraph build` first")
+        return current
+
+    def oxigraph(self) -> ox.Store:
+        """Return the current generation opened read-only (reopened after a rebuild)."""
+        current = self.readable_generation()
         if self._ox is None or self._opened != current:
             try:
                 self._ox = ox.Store.read_only(str(current))
