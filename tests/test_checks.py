@@ -36,12 +36,12 @@ def test_the_corpus_findings_by_check_were_each_read(corpus_findings):
     # every one of these was read against the documents (docs/checks.md)
     assert _by_check(corpus_findings) == {
         "dangling-citation": 20, "stale-source": 1, "schedule-conflict": 1,
-        "bibliography-without-markers": 1, "no-references": 1, "alternative-actions": 1,
+        "bibliography-without-markers": 1, "no-references": 1,
         "repeated-recommendation": 25, "contradiction": 4, "omission": 12, "poor-effect": 1,
         "effect-disagreement": 2, "off-topic-reference": 4, "self-citation": 3, "unsupported-statement": 3,
         "uncited-claim": 3, "safety-conflict": 2, "timing-conflict": 1, "restriction-conflict": 1,
     }
-    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 19, "info": 47}
+    assert Counter(f.severity for f in corpus_findings) == {"error": 20, "warning": 19, "info": 46}
 
 
 def test_dangling_markers_per_document_match_the_hand_count(corpus_findings):
@@ -467,6 +467,11 @@ def test_alternative_actions(tmp_path):
         "a.txt": page(ANY_T, f"{den} 1\n\n{zol} 2\n\nDenosumab combined with zoledronic acid is recommended. 1, 2"),
         "b.txt": page(ANY_T, f"{den} 1, 2")})
     assert "alternative-actions" not in checks_of(together)
+    # ranked by a document ("superior to"): not alternatives left uncompared
+    ranked = run(tmp_path / "3", {
+        "a.txt": page(ANY_T, den + " 1, 2"), "b.txt": page(ANY_T, zol + " 1, 2"),
+        "c.txt": page(ANY_T, "Denosumab is superior to zoledronic acid in delaying skeletal-related events. 1, 2")})
+    assert "alternative-actions" not in checks_of(ranked)
 
 
 def test_comparison_conflict_when_two_statements_rank_two_actions_in_opposite_orders(tmp_path):
@@ -567,7 +572,7 @@ def test_check_text_report_groups_by_severity_and_document(built_store, run_cli)
     out = run_cli("check", "--store", built_store.path).stdout
     assert out.index("ERROR (20)") < out.index("WARNING (19)") < out.index("INFO (47)")
     assert f"  {ESO}\n    [dangling-citation] Citation marker 5 in {ESO}" in out
-    assert out.rstrip().endswith("86 findings: 20 error, 19 warning, 47 info")
+    assert out.rstrip().endswith("85 findings: 20 error, 19 warning, 46 info")
 
 
 def test_check_json_and_csv_shapes(built_store, run_cli):
