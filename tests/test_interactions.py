@@ -176,3 +176,19 @@ def test_an_anaphor_for_joined_actions_directs_each(tmp_path):
     assert _actions(ann, i) == [("Bisphosphonate", "allow"), ("Denosumab", "allow")]
     assert sorted(doc.raw[d.antecedent.start:d.antecedent.end] for d in ann.directives[i]) == [
         "bisphosphonates", "denosumab"]
+
+
+def test_an_outcome_found_alike_after_several_actions_is_an_equivalence_of_each(tmp_path):
+    doc, ann = _annotated(tmp_path, "Dose\n\nReviews continue to show pain relief equivalency following a single "
+                                    "8 Gy fraction, 20 Gy in 5 fractions and 30 Gy in 10 fractions.\n")
+    beliefs = ann.beliefs[0]
+    got = {(b.action.split("#")[-1], b.effect, b.comparison, b.comparator.concept.split("#")[-1]) for b in beliefs}
+    # the dose split into fractions names multi-fraction radiotherapy; each schedule relieves pain alike
+    assert got == {("SingleFractionRadiotherapy", "relieves", "equivalent", "MultiFractionRadiotherapy"),
+                   ("MultiFractionRadiotherapy", "relieves", "equivalent", "SingleFractionRadiotherapy")}
+    assert {doc.raw[b.action_start:b.action_end] for b in beliefs} == {"single 8 Gy fraction", "20 Gy in 5 fractions"}
+    assert all(doc.raw[b.outcome.start:b.outcome.end] == "pain relief" for b in beliefs)
+    # an outcome that names no benefit claims none: neither does better, that is all
+    doc, ann = _annotated(tmp_path / "2" if (tmp_path / "2").mkdir() is None else tmp_path,
+                          "Survival\n\nTrials show survival equivalence between denosumab and zoledronic acid.\n")
+    assert {(b.effect, b.comparison) for b in ann.beliefs[0]} == {("no-effect", "equivalent")}

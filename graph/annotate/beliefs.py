@@ -295,6 +295,9 @@ def beliefs(raw: str, i: int, start: int, end: int, mentions, roles: dict[int, s
     level = _no_ranking(raw, i, start, end, mentions, actionable)
     if level is not None:
         return [level]
+    alike = _equivalence_list(raw, i, start, end, mentions, actionable)
+    if alike:
+        return alike
     for cs, ce in split_clauses(raw, start, end, _CLAUSE):
         clause = raw[cs:ce]
         found = None
@@ -470,6 +473,38 @@ def _no_ranking(raw: str, i: int, start: int, end: int, mentions, actionable) ->
     words = Part(named.start, named.end, raw[named.start:named.end], named.concept)
     return Belief(i, named.concept, named.start, named.end, "no-effect", m.start(), m.end(), None, [], None,
                   "equivalent", words)
+
+
+# an outcome the evidence finds alike after each of several actions: "data continue to show pain relief equivalency
+# following a single 8 Gy fraction, 20 Gy in 5 fractions …", "survival equivalence between A and B"
+_EQUIVALENCE_LIST = re.compile(r"\b(?P<o>[\w-]+(?:\s+[\w-]+)?)\s+(?:equivalency|equivalence|parity)\s+"
+                               r"(?:following|after|with|between|among|across|of)\s+(?P<list>[^.;]+)", _I)
+
+
+def _equivalence_list(raw: str, i: int, start: int, end: int, mentions, actionable) -> list[Belief]:
+    """Return, for each action an equivalence names after its outcome, the belief that it has that effect alike to
+    the others: each action compared (equivalent) with the next one named (the last with the first). The effect is
+    the one the outcome's words name ("pain relief": relieves); an outcome that names none ("survival equivalence")
+    claims no benefit of either, only that neither does better."""
+    m = _EQUIVALENCE_LIST.search(raw, start, end)
+    if m is None:
+        return []
+    named: list = []
+    for x in mentions:
+        if m.start("list") <= x.start < m.end("list") and actionable(x.concept) \
+                and all(x.concept != y.concept for y in named):
+            named.append(x)
+    if len(named) < 2:
+        return []
+    words = raw[m.start("o"):m.end("o")]
+    effect = next((kind for kind, pattern in _EFFECT_RULES if kind in _BENEFITS and pattern.search(words)), "no-effect")
+    outcome = _mention_part(raw, m.start("o"), m.end("o"), mentions)
+    out = []
+    for k, x in enumerate(named):
+        other = named[(k + 1) % len(named)]
+        out.append(Belief(i, x.concept, x.start, x.end, effect, m.start("o"), m.end("o"), outcome, [], None,
+                          "equivalent", Part(other.start, other.end, raw[other.start:other.end], other.concept)))
+    return out
 
 
 _PROGRESS = re.compile(r"\b(?:advances?|advancements?|developments?|progress|innovations?)\s+(?:in|of)\b[^.;]*$", _I)

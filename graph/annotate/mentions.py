@@ -95,7 +95,10 @@ _SHARED_HEAD = re.compile(r"\b([A-Za-z-]+)\s+(and|or)\s+[A-Za-z-]+\s+(cancers|tu
 _LEVEL = re.compile(r"\b([A-Za-z]+)\s+levels?\s+(?:is|are|was|were|become|becomes|get|gets)\s+"
                     r"(?:already\s+|very\s+|too\s+)?(low|high)\b", re.I)
 # (pattern, the group whose words the mention covers, the label it reads as)
+# a dose split into several fractions ("20 Gy in 5 fractions") is multi-fraction radiotherapy
+_FRACTIONS = re.compile(r"\b\d+(?:\.\d+)?\s*Gy\s+in\s+(?:[2-9]|[1-9]\d)\s+fractions\b", re.I)
 _REPHRASED = [
+    (_FRACTIONS, 0, "multiple fractions"),
     # a level said to be low or high: "whose calcium levels are already low" is "low calcium"
     (_LEVEL, 0, r"\2 \1"),
     # a head noun shared by two coordinated modifiers: "prostate and breast cancers" names prostate cancer too
