@@ -396,8 +396,9 @@ def test_every_json_twin_is_routed_as_its_page_endpoint_with_the_twin_suffix(app
 
     pages = {r.endpoint: r.rule for r in app.url_map.iter_rules()}
     twins = {e: rule for e, rule in pages.items() if e.endswith(TWIN)}
-    # overview, document, statement, concept, compare, search, checks, console, explorer, pathways, concept path
-    assert len(twins) == 11
+    # overview, document, statement, concept, compare, search, checks, finding, console, explorer, pathways,
+    # concept path
+    assert len(twins) == 12
     for endpoint, rule in twins.items():
         page = pages[endpoint.removesuffix(TWIN)]
         assert rule == (page.rstrip("/") or "/index") + ".json", endpoint
@@ -435,3 +436,38 @@ def test_statement_panel_shows_the_directive_of_an_anaphor_with_its_antecedent(c
     assert directive["words"] == "this approach" and directive["strength"] == "avoid"
     assert directive["antecedent"]["words"] == "Palliative chemoradiotherapy"
     assert directive["actionLabel"] == directive["antecedent"]["conceptLabel"]
+
+
+def test_a_finding_has_a_page_and_twin_at_its_iri_and_an_unknown_one_is_404(client):
+    finding = "https://w3id.org/guidegraph/id/finding/dangling-citation/3cb1605b42ccd2d543b518e5e53496dc"
+    from guidegraph.web.urls import Urls
+
+    with client.application.test_request_context():
+        path = Urls().node(finding)
+    assert path == "/finding/dangling-citation/3cb1605b42ccd2d543b518e5e53496dc"
+    data = client.get(path + ".json").get_json()
+    assert data["finding"] == finding and data["checkTitle"] == "Dangling citation markers"
+    (statement, marker) = data["involves"]
+    assert statement["inDocument"] == f"/document/{BREAST.rsplit('/', 1)[-1]}#statement-2525"
+    assert marker["label"] == "citation marker" and marker["quote"] == "5" and marker["before"].endswith("4, ")
+    assert "--dismiss" in data["reviewCommands"]["dismiss"]
+    assert client.get("/finding/dangling-citation/0000").status_code == 404
+    assert client.get("/finding/dangling-citation/0000.json").get_json()["status"] == 404
+    assert client.get("/finding/%22x/y").status_code == 400
+
+
+def test_the_checks_csv_download_holds_the_rows_of_guidegraph_check(client, built_store, run_cli):
+    download = client.get("/checks.csv")
+    assert download.mimetype == "text/csv" and "attachment" in download.headers["Content-Disposition"]
+    cli = run_cli("check", "--format", "csv", "--store", built_store.path)
+    assert download.get_data(as_text=True).splitlines() == cli.stdout.splitlines()
+    errors = client.get("/checks.csv?severity=error").get_data(as_text=True).splitlines()
+    assert len(errors) == 41 and all(r.startswith("error,") for r in errors[1:])
+
+
+def test_the_compare_matrix_filters_and_links_its_marks_to_findings(client):
+    data = client.get("/compare.json?status=disagree").get_json()
+    assert data["rows"] and all(r["status"] == "disagree" for r in data["rows"])
+    assert all(f["path"].startswith("/finding/") for r in data["rows"] for f in r["findings"])
+    assert client.get("/compare?status=maybe").status_code == 400
+    assert client.get("/compare.json?document=nothing.txt").get_json()["status"] == 400

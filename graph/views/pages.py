@@ -396,7 +396,7 @@ def compare_view(store) -> dict:
     for r in select(store, COMPARE_QUERY):
         files.add(r["file"])
         row = rows.setdefault(r["i"], {"intervention": r["i"], "label": r["label"], "group": r["parentLabel"],
-                                       "cells": {}, "status": None, "notes": []})
+                                       "cells": {}, "status": None, "notes": [], "findings": []})
         cell = row["cells"].setdefault(r["file"], [])
         if any(s["statement"] == r["st"] for s in cell):
             continue
@@ -412,10 +412,11 @@ def compare_view(store) -> dict:
         conflicts = [f for f, sts in findings.values() if f["type"] != "RepeatedRecommendation" and len(sts) > 1]
         agreements = [f for f, sts in findings.values() if f["type"] == "RepeatedRecommendation"
                       and f["about"] == row["intervention"]]
-        if conflicts:
-            row["status"], row["notes"] = "disagree", [f["message"] for f in conflicts]
-        elif agreements:
-            row["status"], row["notes"] = "agree", [f["message"] for f in agreements]
+        marks = conflicts or agreements
+        if marks:
+            row["status"] = "disagree" if conflicts else "agree"
+            row["notes"] = [f["message"] for f in marks]
+            row["findings"] = [{"finding": f["finding"], "type": f["type"], "message": f["message"]} for f in marks]
     ordered = sorted(rows.values(), key=lambda r: (r["group"], r["label"]))
     return {"documents": sorted(files), "rows": ordered,
             "sparql": [COMPARE_QUERY.strip(), COMPARE_DETAILS_QUERY.strip(), COMPARE_FINDINGS_QUERY.strip()]}
