@@ -471,3 +471,55 @@ def test_the_compare_matrix_filters_and_links_its_marks_to_findings(client):
     assert all(f["path"].startswith("/finding/") for r in data["rows"] for f in r["findings"])
     assert client.get("/compare?status=maybe").status_code == 400
     assert client.get("/compare.json?document=nothing.txt").get_json()["status"] == 400
+
+
+VOCABULARY = "https://w3id.org/guidegraph/vocabulary#"
+
+
+def test_a_cancer_with_or_without_its_subtype_and_a_performance_status_selects_its_pathways(client):
+    breast = {"condition": VOCABULARY + "BreastCancer", "PerformanceStatus": "1", "status": ""}
+    data = client.get("/pathways.json", query_string=breast).get_json()
+    assert len(data["pathways"]) == 4
+    assert {p["sourceFile"] for p in data["pathways"]} == {"oracle-breast-cancer-bone-metastasis.txt"}
+    # a subtype the situation does not give is explained, not silently unknown
+    assert all(c["met"] is None and c["reason"].startswith("not given: choose") for p in data["pathways"]
+               for c in p["conditions"])
+    her2 = client.get("/pathways.json", query_string={"condition": VOCABULARY + "HER2PositiveBreastCancer"}).get_json()
+    # the other subtypes are disjoint from it in the vocabulary: their pathways do not fit
+    assert [p["label"] for p in her2["pathways"]][0] == "HER2-Positive Disease"
+    assert "Triple-Negative Disease" not in [p["label"] for p in her2["pathways"]]
+
+
+def test_the_situation_picker_offers_subtypes_under_the_cancer_and_statuses_once(client):
+    html = client.get("/pathways").get_data(as_text=True)
+    cancer = re.search(r'<select name="condition">(.*?)</select>', html, re.S).group(1)
+    assert "HER2-positive breast cancer" in cancer and "esophageal adenocarcinoma" in cancer
+    statuses = re.findall(r'name="status" value="([^"]+)"', html)
+    assert len(statuses) == len(set(statuses)) and VOCABULARY + "HER2PositiveBreastCancer" not in statuses
+    assert VOCABULARY + "Postmenopausal" in statuses
+
+
+def test_a_spinal_instability_score_selects_the_statements_for_its_band(client):
+    data = client.get("/pathways.json", query_string={"SINS": "13"}).get_json()
+    texts = [s["text"] for s in data["statements"]]
+    assert any("SINS score ≥13" in t for t in texts)
+    stable = client.get("/pathways.json", query_string={"SINS": "3"}).get_json()
+    assert not any("≥13" in s["text"] and "≤6" not in s["text"] for s in stable["statements"])
+
+
+def test_a_low_creatinine_clearance_rules_out_the_step_that_needs_adequate_renal_function(client):
+    situation = {"condition": VOCABULARY + "EsophagealCancer", "PerformanceStatus": "3", "CreatinineClearance": "25"}
+    data = client.get("/pathways.json", query_string=situation).get_json()
+    (poor,) = data["pathways"]
+    step = next(s for s in poor["steps"] if "adequate renal function" in s["text"])
+    assert step["applies"] is False
+    assert any(c["met"] is False and "25 mL/min" in c["reason"] for c in step["conditions"])
+    assert any(n["withholds"] for n in step["safety"])
+    # the picture does not offer the withheld action
+    drawn = {n["id"] for n in poor["drawing"]["nodes"]}
+    assert VOCABULARY + "ZoledronicAcid" not in drawn
+    assert any(n["withholds"] and n["path"].startswith("/document/") for n in data["safety"])
+    healthy = client.get("/pathways.json", query_string=situation | {"CreatinineClearance": "90"}).get_json()
+    (poor,) = healthy["pathways"]
+    step = next(s for s in poor["steps"] if "adequate renal function" in s["text"])
+    assert step["applies"] is True and VOCABULARY + "ZoledronicAcid" in {n["id"] for n in poor["drawing"]["nodes"]}

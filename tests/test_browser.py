@@ -241,3 +241,22 @@ def test_the_compare_matrix_filters_disagreements_keeps_its_header_and_links_eac
     page.locator("table.compare a.mark").first.click()
     page.wait_for_url("**/finding/*/*")
     assert page.locator("main h1").count() == 1
+
+
+def test_an_educator_picks_breast_cancer_then_a_spinal_instability_score(page):
+    page.goto("/pathways")
+    page.select_option("select[name=condition]", label="\u2003breast cancer")
+    page.fill("input[name=PerformanceStatus]", "1")
+    page.click("form.situation button")
+    page.wait_for_selector(".pathway-graph canvas")
+    headings = page.locator("section.pathway h2").all_inner_texts()
+    assert len(headings) == 4 and all("oracle-breast-cancer-bone-metastasis.txt" in h for h in headings)
+    assert "not given: choose" in page.inner_text("section.pathway .conditions >> nth=0")
+    shot(page, "pathways-breast")
+    page.select_option("select[name=condition]", "")
+    page.fill("input[name=PerformanceStatus]", "")
+    page.fill("input[name=SINS]", "13")
+    page.click("form.situation button")
+    page.wait_for_url("**SINS=13*")
+    assert "SINS score ≥13" in page.inner_text("section.applies")
+    shot(page, "pathways-sins")

@@ -152,7 +152,7 @@ def test_a_statement_quotes_its_own_document_at_its_offsets(client, store):
     for span in (s for s in document["spans"] if s["kind"] == "statement"):
         data = client.get(f"/document/{ADULTS}/statement/{span['start']}.json").get_json()
         assert data["quote"] == document["raw"][span["start"]:span["end"]]
-        assert data["documentPath"] == f"/document/{ADULTS}"
+        assert data["documentPath"] == f"/document/{ADULTS}#statement-{span['start']}"
 
 
 def test_what_this_corpus_lacks_is_a_deliberate_404(client):
