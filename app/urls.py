@@ -80,6 +80,10 @@ class Urls:
         """Return the SPARQL console: a typed ``query``, or a ``saved`` one with its parameters, a ``page``."""
         return url_for("console.console", **args)
 
+    def query_download(self, **args) -> str:
+        """Return the whole result of a console query (``query``, or ``saved`` with its parameters) as a file."""
+        return url_for("console.download", **args)
+
     def terms(self) -> str:
         """Return the prefixes and terms the console completes."""
         return url_for("console.terms")

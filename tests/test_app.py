@@ -301,7 +301,7 @@ def test_console_runs_saved_queries_with_parameters_and_pages_results(client):
     second = client.get("/query.json", query_string={"query": "SELECT ?s WHERE { ?s a gg:Statement }",
                                                       "page": 2}).get_json()
     assert second["total"] == 377 and len(second["rows"]) == 50
-    assert second["downloads"]["csv"].startswith("/sparql?query=")
+    assert second["downloads"]["csv"].startswith("/query/download?format=csv&query=")
     everything = client.get("/query.json", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o }"}).get_json()
     assert everything["truncated"] is True and everything["total"] == 5000
 
@@ -523,3 +523,23 @@ def test_a_low_creatinine_clearance_rules_out_the_step_that_needs_adequate_renal
     (poor,) = healthy["pathways"]
     step = next(s for s in poor["steps"] if "adequate renal function" in s["text"])
     assert step["applies"] is True and VOCABULARY + "ZoledronicAcid" in {n["id"] for n in poor["drawing"]["nodes"]}
+
+
+def test_a_saved_query_keeps_its_parameter_when_its_text_is_run_again_and_downloads_whole(client):
+    breast = "https://w3id.org/guidegraph/id/document/oracle-breast-cancer-bone-metastasis"
+    opened = client.get("/query.json", query_string={"saved": "document-citations", "document": breast}).get_json()
+    again = client.get("/query.json", query_string={"saved": "document-citations", "document": breast,
+                                                     "query": opened["query"]}).get_json()
+    assert again["total"] == opened["total"] == 4 and again["values"] == {"document": breast}
+    download = client.get(again["downloads"]["csv"])
+    assert download.mimetype == "text/csv" and "attachment" in download.headers["Content-Disposition"]
+    assert len(download.get_data(as_text=True).splitlines()) == 5
+    assert client.get("/query/download?format=exe&query=ASK{}").status_code == 400
+
+
+def test_select_star_lists_columns_as_the_query_names_them_and_pages_are_a_window(client):
+    data = client.get("/query.json", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}).get_json()
+    assert data["columns"] == ["s", "p", "o"]
+    html = client.get("/query", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o }", "page": 50}).get_data(
+        as_text=True)
+    assert len(re.findall(r'<nav class="pages">.*?</nav>', html, re.S)[0].split("<a ")) < 12

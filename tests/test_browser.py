@@ -260,3 +260,24 @@ def test_an_educator_picks_breast_cancer_then_a_spinal_instability_score(page):
     page.wait_for_url("**SINS=13*")
     assert "SINS score ≥13" in page.inner_text("section.applies")
     shot(page, "pathways-sins")
+
+
+def test_a_saved_query_with_a_parameter_keeps_it_after_run_and_downloads_its_whole_result(page):
+    page.goto("/query")
+    page.click("button:has-text('What a document cites')")
+    page.wait_for_selector("table.results")
+    rows = page.locator("table.results tbody tr").count()
+    document = page.input_value(".chosen input[name=document]")
+    page.locator("textarea.query").press("Control+Enter")
+    page.wait_for_load_state()
+    page.wait_for_selector("table.results")
+    assert page.locator("table.results tbody tr").count() == rows
+    assert page.input_value(".chosen input[name=document]") == document
+    # an IRI cell reads prefixed and sorts by its heading
+    page.locator("table.results th button.sort").first.click()
+    assert page.locator("table.results th button.sort").first.get_attribute("data-order") == "up"
+    shot(page, "console-saved-run")
+    with page.expect_download() as download:
+        page.click("a.download:has-text('CSV')")
+    assert download.value.suggested_filename == "guidegraph-document-citations.csv"
+    assert len(Path(download.value.path()).read_text(encoding="utf-8").splitlines()) == rows + 1
