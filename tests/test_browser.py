@@ -118,7 +118,27 @@ def test_expand_a_node_in_the_graph_explorer(page):
     page.evaluate("id => window.ggExpand(id)", statement)
     page.wait_for_selector("body[data-expanded]")
     assert int(page.get_attribute("body", "data-expanded")) > 26
+    # the layout settles within a second or so and the expanded view fits the canvas
+    page.wait_for_selector("body[data-settled='2']", timeout=5000)
+    assert page.evaluate("window.ggFits()")
     shot(page, "explore-expanded")
+
+
+def test_from_a_finding_into_the_explorer_then_select_show_more_and_open_a_node(page):
+    page.goto("/finding/dangling-citation/3cb1605b42ccd2d543b518e5e53496dc")
+    page.click("a.explore-link")
+    page.wait_for_url(re.compile(r"/explore\?node="))
+    page.wait_for_selector("body[data-settled]")
+    # a document node has more neighbours than the cap: select it, show more, and the view still fits
+    page.goto("/explore")
+    page.wait_for_selector("body[data-settled]")
+    center = page.evaluate("JSON.parse(document.getElementById('network-data').textContent).center")
+    page.evaluate("id => window.ggExpand(id, 25)", center)
+    page.wait_for_selector("body[data-settled='2']", timeout=5000)
+    assert int(page.get_attribute("body", "data-expanded")) == 1 + 25 + 25
+    page.click("#fit")
+    assert page.evaluate("window.ggFits()")
+    shot(page, "explore-more")
 
 
 def test_pick_a_pathway(page):
