@@ -271,6 +271,9 @@ def test_path_between_two_concepts_goes_through_statements(client):
     kinds = [n["kind"] for n in data["path"]]
     assert kinds[0] == kinds[-1] == "concept" and "statement" in kinds
     assert data["path"][0]["label"] == "spinal instability" and data["path"][-1]["label"] == "surgery"
+    # every step but the last names how it leads to the next
+    assert data["path"][0]["relation"] == "is mentioned in" and data["path"][-1]["relation"] is None
+    assert all(n["relation"] for n in data["path"][:-1])
     assert client.get("/pathways/path.json", query_string={"from": "Nope", "to": "Surgery"}).get_json()["path"] == []
 
 

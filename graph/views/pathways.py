@@ -414,9 +414,9 @@ def concept_path(store, start: str | None, goal: str | None) -> list[dict]:
         return []
     g = nx.Graph()
     for r in select(store, CONCEPT_LINKS_QUERY):
-        g.add_edge(r["c"], r["st"])
+        g.add_edge(r["c"], r["st"], statement=r["st"])
         if r.get("parent"):
-            g.add_edge(r["st"], r["parent"])
+            g.add_edge(r["st"], r["parent"], child=r["st"])
     a, b = str(GGV) + start, str(GGV) + goal
     if a not in g or b not in g:
         return []
@@ -426,8 +426,16 @@ def concept_path(store, start: str | None, goal: str | None) -> list[dict]:
         return []
     texts = {r["st"]: r["text"] for r in select(store, STATEMENT_TEXTS_QUERY)}
     labels = {r["c"]: r["label"] for r in select(store, CONCEPT_LABELS_QUERY)}
-    return [{"node": n, "kind": "statement" if n in texts else "concept",
-             "label": texts.get(n) or labels.get(n) or local_name(n)} for n in chain]
+    out = [{"node": n, "kind": "statement" if n in texts else "concept",
+            "label": texts.get(n) or labels.get(n) or local_name(n), "relation": None} for n in chain]
+    # each step names how it leads to the next: the relation read from the node before to the node after
+    for here, there in zip(out, out[1:], strict=False):
+        edge = g.edges[here["node"], there["node"]]
+        if "child" in edge:
+            here["relation"] = "is an item under" if edge["child"] == here["node"] else "introduces the item"
+        else:
+            here["relation"] = "mentions" if edge["statement"] == here["node"] else "is mentioned in"
+    return out
 
 
 def concept_choices(store) -> list[tuple[str, str]]:
