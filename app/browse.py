@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import bisect
+import copy
 
 from flask import Blueprint, abort, jsonify, render_template, request
 
@@ -61,15 +62,29 @@ def concept(name: str):
     return _answer("browse/concept.html", data)
 
 
+# the matrix is read once per generation of the store (a build makes a new one); each request gets its own copy
+_compare_by_generation: dict = {}
+
+
+def _compare() -> dict:
+    # opened first, so a store that cannot be read is a StoreError, not a generation named None
+    store().oxigraph()
+    generation = store().current
+    if generation not in _compare_by_generation:
+        _compare_by_generation.clear()
+        _compare_by_generation[generation] = compare_view(store())
+    return copy.deepcopy(_compare_by_generation[generation])
+
+
 @bp.route("/compare")
 @bp.route("/compare.json", endpoint="compare_json")
 def compare():
     """Show what each document says about each intervention, marking where they agree or disagree."""
-    data = compare_view(store())
-    groups = sorted({row["group"] for row in data["rows"]})
     status, group, document = (request.args.get(k) or None for k in ("status", "group", "document"))
     if status not in (None, "disagree", "agree"):
         abort(400, f"status={status[:100]!r} is not a mark of the matrix: choose disagree or agree")
+    data = _compare()
+    groups = sorted({row["group"] for row in data["rows"]})
     if group is not None and group not in groups:
         abort(400, f"group={group[:100]!r} is not a class of interventions: choose one of {', '.join(groups)}")
     if document is not None and document not in data["documents"]:

@@ -546,3 +546,11 @@ def test_select_star_lists_columns_as_the_query_names_them_and_pages_are_a_windo
     html = client.get("/query", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o }", "page": 50}).get_data(
         as_text=True)
     assert len(re.findall(r'<nav class="pages">.*?</nav>', html, re.S)[0].split("<a ")) < 12
+
+
+def test_the_statement_panel_links_its_citations_its_findings_and_its_spot_in_the_document(client):
+    html = client.get(BREAST + "/statement/2525").get_data(as_text=True)
+    assert f'href="{BREAST}#statement-2525"' in html
+    assert f'href="{BREAST}#reference-4">[4]' in html and f'href="{BREAST}#marker-2631">[5]' in html
+    assert 'class="finding-link" href="/finding/dangling-citation/' in html
+    assert 'class="explore-link" rel="nofollow" href="/explore?node=' in html

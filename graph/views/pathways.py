@@ -43,6 +43,24 @@ SELECT ?criterion ?label ?min ?max ?unit WHERE {
 } ORDER BY LCASE(STR(?label)) ?criterion"""
 
 
+_ROWS: dict[tuple, list[dict]] = {}
+
+
+def _rows(store, query: str) -> list[dict]:
+    """Return the rows of a query without parameters, read once per generation of the store (a build makes a new one).
+
+    The rows are shared between requests: callers build their own data from them, never change them.
+    """
+    # opened first, so a store that cannot be read is a StoreError here, not a generation named None
+    store.oxigraph()
+    key = (str(store.path), str(store.current), query)
+    if key not in _ROWS:
+        if len(_ROWS) > 256:
+            _ROWS.clear()
+        _ROWS[key] = select(store, query)
+    return _ROWS[key]
+
+
 def numeric_criteria(store) -> dict[str, dict]:
     """Return the criteria a situation gives as numbers, by name: each with its IRI, label, scale bounds and unit.
 
@@ -50,7 +68,7 @@ def numeric_criteria(store) -> dict[str, dict]:
     does not give is None.
     """
     out: dict[str, dict] = {}
-    for r in select(store, NUMERIC_CRITERIA_QUERY):
+    for r in _rows(store, NUMERIC_CRITERIA_QUERY):
         out.setdefault(local_name(r["criterion"]), {
             "criterion": r["criterion"], "label": r["label"], "unit": r.get("unit"),
             "min": None if r.get("min") is None else float(r["min"]),
@@ -60,7 +78,7 @@ def numeric_criteria(store) -> dict[str, dict]:
 
 def _ancestors(store) -> dict[str, set[str]]:
     out: dict[str, set[str]] = {}
-    for r in select(store, ANCESTORS_QUERY):
+    for r in _rows(store, ANCESTORS_QUERY):
         out.setdefault(r["c"], set()).add(r["a"])
     return out
 
@@ -68,17 +86,17 @@ def _ancestors(store) -> dict[str, set[str]]:
 def pathways(store) -> list[dict]:
     """Return every pathway with its document, steps and conditions."""
     found: dict[str, dict] = {}
-    for r in select(store, PATHWAYS_QUERY):
+    for r in _rows(store, PATHWAYS_QUERY):
         p = found.setdefault(r["pathway"], {"pathway": r["pathway"], "label": r["label"], "document": r["doc"],
                                             "sourceFile": r["file"], "kind": r["kind"], "steps": [], "conditions": []})
         p["steps"].append({"number": int(r["n"]), "statement": r["st"], "text": r["text"],
                            "modality": local_name(r["modality"])})
-    for r in select(store, CONDITIONS_QUERY):
+    for r in _rows(store, CONDITIONS_QUERY):
         if r["pathway"] in found:
             found[r["pathway"]]["conditions"].append(
                 {k: r.get(k) for k in ("criterion", "comparator", "min", "max", "asWritten")})
     topics: dict[str, list[str]] = {}
-    for r in select(store, TOPICS_QUERY):
+    for r in _rows(store, TOPICS_QUERY):
         topics.setdefault(r["doc"], []).append(r["topic"])
     for p in found.values():
         p["topics"] = topics.get(p["document"], [])
@@ -129,12 +147,12 @@ class Situation:
         self.situation = situation
         self.ancestors = _ancestors(store)
         self.numeric = numeric_criteria(store)
-        self.labels = {r["c"]: r["label"] for r in select(store, LABELS_QUERY)}
+        self.labels = {r["c"]: r["label"] for r in _rows(store, LABELS_QUERY)}
         self.bands: dict[str, dict] = {}
-        for r in select(store, BANDS_QUERY):
+        for r in _rows(store, BANDS_QUERY):
             self.bands[r["band"]] = {"score": r["score"], "min": _float(r.get("min")), "max": _float(r.get("max"))}
         disjoint: dict[str, set[str]] = {}
-        for r in select(store, DISJOINT_QUERY):
+        for r in _rows(store, DISJOINT_QUERY):
             disjoint.setdefault(r["a"], set()).add(r["b"])
             disjoint.setdefault(r["b"], set()).add(r["a"])
         chosen = [c for c in [situation.get("condition"), *(situation.get("status") or [])] if c]
@@ -268,7 +286,7 @@ def judge_all(situation: Situation, conditions: list[dict]) -> tuple[bool | None
 def _step_safety(store, situation: Situation) -> dict[str, list[dict]]:
     """Return, by action concept, what the statements' safety beliefs say of it in this situation."""
     out: dict[str, list[dict]] = {}
-    for r in select(store, SAFETY_QUERY):
+    for r in _rows(store, SAFETY_QUERY):
         part = local_name(r["part"])
         words, withholds = SAFETY_PARTS[part]
         condition = r["condition"]
@@ -313,13 +331,13 @@ def situation_report(store, situation: dict, statement_limit: int = 40) -> dict:
     condition = situation.get("condition")
     criteria: dict[str, list[dict]] = {}
     texts: dict[str, dict] = {}
-    for r in select(store, STATEMENT_CRITERIA_QUERY):
+    for r in _rows(store, STATEMENT_CRITERIA_QUERY):
         criteria.setdefault(r["st"], []).append({k: r.get(k) for k in ("criterion", "comparator", "min", "max",
                                                                        "asWritten")})
         texts[r["st"]] = {"statement": r["st"], "text": r["text"], "sourceFile": r["file"]}
     safety = _step_safety(store, judged)
     interventions: dict[str, list[str]] = {}
-    for r in select(store, STEP_INTERVENTIONS_QUERY):
+    for r in _rows(store, STEP_INTERVENTIONS_QUERY):
         interventions.setdefault(r["st"], []).append(r["i"])
     fitting, unsaid = [], []
     for p in pathways(store):
@@ -365,7 +383,7 @@ DOCUMENT_TOPICS_QUERY = "SELECT ?file ?topic WHERE { ?doc gg:sourceFile ?file ; 
 
 def _topics_by_file(store) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for r in select(store, DOCUMENT_TOPICS_QUERY):
+    for r in _rows(store, DOCUMENT_TOPICS_QUERY):
         out.setdefault(r["file"], []).append(r["topic"])
     return out
 
@@ -373,7 +391,7 @@ def _topics_by_file(store) -> dict[str, list[str]]:
 def pathway_graph(store, pathway: dict) -> nx.DiGraph:
     """Lay a pathway out as a graph: situation → step 1 → step 2 …, each step → its interventions."""
     interventions: dict[str, list[tuple[str, str]]] = {}
-    for r in select(store, STEP_INTERVENTIONS_QUERY):
+    for r in _rows(store, STEP_INTERVENTIONS_QUERY):
         interventions.setdefault(r["st"], []).append((r["i"], r["label"]))
     g = nx.DiGraph()
     situation = pathway["pathway"] + "#situation"
@@ -413,7 +431,7 @@ def concept_path(store, start: str | None, goal: str | None) -> list[dict]:
     if not start or not goal:
         return []
     g = nx.Graph()
-    for r in select(store, CONCEPT_LINKS_QUERY):
+    for r in _rows(store, CONCEPT_LINKS_QUERY):
         g.add_edge(r["c"], r["st"], statement=r["st"])
         if r.get("parent"):
             g.add_edge(r["st"], r["parent"], child=r["st"])
@@ -424,8 +442,8 @@ def concept_path(store, start: str | None, goal: str | None) -> list[dict]:
         chain = nx.shortest_path(g, a, b)
     except nx.NetworkXNoPath:
         return []
-    texts = {r["st"]: r["text"] for r in select(store, STATEMENT_TEXTS_QUERY)}
-    labels = {r["c"]: r["label"] for r in select(store, CONCEPT_LABELS_QUERY)}
+    texts = {r["st"]: r["text"] for r in _rows(store, STATEMENT_TEXTS_QUERY)}
+    labels = {r["c"]: r["label"] for r in _rows(store, CONCEPT_LABELS_QUERY)}
     out = [{"node": n, "kind": "statement" if n in texts else "concept",
             "label": texts.get(n) or labels.get(n) or local_name(n), "relation": None} for n in chain]
     # each step names how it leads to the next: the relation read from the node before to the node after
@@ -440,7 +458,7 @@ def concept_path(store, start: str | None, goal: str | None) -> list[dict]:
 
 def concept_choices(store) -> list[tuple[str, str]]:
     """Return (name, label) of every concept some statement mentions, for the path form."""
-    rows = select(store, MENTIONED_CONCEPTS_QUERY)
+    rows = _rows(store, MENTIONED_CONCEPTS_QUERY)
     return [(local_name(r["c"]), r["label"]) for r in rows]
 
 
@@ -460,7 +478,7 @@ TOP_CONCEPTS_QUERY = "SELECT ?c WHERE { ?c skos:topConceptOf ?scheme }"
 
 
 def _scope_root(store) -> str | None:
-    rows = select(store, SCOPE_ROOT_QUERY)
+    rows = _rows(store, SCOPE_ROOT_QUERY)
     return rows[0]["root"] if rows else None
 
 
@@ -471,11 +489,11 @@ def condition_choices(store) -> list[tuple[str, str]]:
     diseases under it are offered (receptor or menopausal status are statuses, not diseases).
     """
     ancestors = _ancestors(store)
-    labels = {r["c"]: r["label"] for r in select(store, LABELS_QUERY)}
-    tops = {r["c"] for r in select(store, TOP_CONCEPTS_QUERY)}
+    labels = {r["c"]: r["label"] for r in _rows(store, LABELS_QUERY)}
+    tops = {r["c"] for r in _rows(store, TOP_CONCEPTS_QUERY)}
     root = _scope_root(store)
     chosen: set[str] = set()
-    for r in select(store, CONDITION_CHOICES_QUERY):
+    for r in _rows(store, CONDITION_CHOICES_QUERY):
         for c in (r["c"], *ancestors.get(r["c"], ())):
             if c not in tops and c in labels and (root is None or c == root or root in ancestors.get(c, ())):
                 chosen.add(c)
@@ -504,7 +522,7 @@ def status_choices(store) -> list[dict]:
     """
     diseases = {c for c, _ in condition_choices(store)}
     groups: dict[str, dict] = {}
-    for r in select(store, CATEGORICAL_USED_QUERY):
+    for r in _rows(store, CATEGORICAL_USED_QUERY):
         if r["c"] in diseases:
             continue
         key = r.get("group") or ""
