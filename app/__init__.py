@@ -9,6 +9,7 @@ from guidegraph.namespaces import curie, local_name
 from guidegraph.paths import default_store_path
 from guidegraph.store.embedded import Store
 
+from . import labels
 from .errors import answer_error
 from .server import production_server
 from .urls import Urls
@@ -48,6 +49,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.globals["urls"] = urls
     app.jinja_env.filters["local_name"] = local_name
     app.jinja_env.filters["curie"] = curie
+    app.jinja_env.filters["plural"] = labels.plural
+    app.jinja_env.filters["clip"] = labels.clip
+    app.jinja_env.filters["kind_label"] = labels.kind_label
 
     from . import browse, checks, console, explore, pathways, sparql
 
@@ -57,6 +61,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     # one handler for every error a request can end with: HTTP errors and guidegraph's own
     app.register_error_handler(HTTPException, answer_error)
     app.register_error_handler(GuidegraphError, answer_error)
+
+    @app.route("/favicon.ico")
+    def favicon():
+        # browsers ask for /favicon.ico whatever the page names; answer with the icon the pages link to
+        return app.send_static_file("favicon.svg")
 
     @app.before_request
     def refuse_oversized_bodies():

@@ -17,6 +17,7 @@ COLOURS = {"document": "#1f5f8b", "section": "#6c8ead", "statement": "#e3a33b", 
            "reference": "#8a6bb8", "marker": "#b8a1d9", "finding": "#c0392b", "pathway": "#2c7a7b",
            "step": "#57a6a7", "dose": "#c77d4a", "criterion": "#9aa84b", "mention": "#9fc7a9", "node": "#9aa3ad"}
 MAX_WORDS = 200  # characters of the words the explorer can start from
+INFERRED = "#7a3e9d"  # the colour of an inferred edge
 
 
 def _options():
@@ -39,6 +40,15 @@ def _is_iri(text: str) -> bool:
         return True
 
 
+def _edge_style(edge: dict) -> dict:
+    """Draw what the reasoner concluded dashed and coloured, what the findings say in red, the rest plain."""
+    if edge.get("graph") == "inferred":
+        return {"dashes": True, "color": INFERRED}
+    if edge.get("graph") == "findings":
+        return {"color": COLOURS["finding"]}
+    return {}
+
+
 def network(center: str, graphs, kinds, document=None) -> dict:
     """Build the starting network with pyvis: the node, its neighbours, the edges between them."""
     from pyvis.network import Network
@@ -52,7 +62,8 @@ def network(center: str, graphs, kinds, document=None) -> dict:
         net.add_node(n["id"], label=n["label"], title=n["title"], kind=n["kind"], color=COLOURS.get(n["kind"]),
                      shape="box" if n["kind"] == "statement" else "dot", path=urls().node(n["id"]) or "")
     for e in hood.edges:
-        net.add_edge(e["from"], e["to"], title=e["title"], label=e["label"], arrows="to")
+        net.add_edge(e["from"], e["to"], title=e["title"], label=e["label"], arrows="to", graph=e["graph"],
+                     **_edge_style(e))
     return {"center": center, "nodes": net.nodes, "edges": net.edges, "truncated": hood.truncated,
             "neighbours": hood.total, "linkCap": cap, "nodeCap": current_app.config["MAX_NODES"],
             "graphs": list(graphs), "kinds": sorted(kinds) if kinds else [], "document": document}
@@ -75,7 +86,8 @@ def page():
         center = found
     graphs, kinds, document = _options()
     data = network(center, graphs, kinds, document)
-    if len(data["nodes"]) == 1 and data["nodes"][0]["label"] == local_name(center) and not data["edges"]:
+    # a node the store says nothing of: no class, no label, no link
+    if len(data["nodes"]) == 1 and data["nodes"][0]["kind"] == "node" and not data["edges"]:
         abort(404, f"nothing in the store is linked to <{center}>")
     if wants_json():
         return jsonify(data)
@@ -90,12 +102,13 @@ def expand():
     node = request.args.get("node")
     if not node:
         abort(400, "expand needs node=<IRI>")
-    try:
-        have = int(request.args.get("have", "0"))
-    except ValueError:
-        have = -1
-    if have < 0:
-        abort(400, "have (the number of nodes already shown) must be a whole number, 0 or more")
+    counts = {}
+    for name, what in (("have", "the number of nodes already shown"), ("offset", "the neighbours already shown")):
+        text = request.args.get(name, "0")
+        if not text.isascii() or not text.isdigit() or len(text) > 9:
+            abort(400, f"{name} ({what}) must be a whole number, 0 or more")
+        counts[name] = int(text)
+    have, offset = counts["have"], counts["offset"]
     graphs, kinds, document = _options()
     room = current_app.config["MAX_NODES"] - have
     if room <= 0:
@@ -103,14 +116,15 @@ def expand():
                         "message": f"the explorer shows at most {current_app.config['MAX_NODES']} nodes: "
                                    "start again from another node"})
     cap = min(current_app.config["LINK_CAP"], room)
-    hood = neighbours(store(), node, graphs, kinds, link_cap=cap, document=document)
+    hood = neighbours(store(), node, graphs, kinds, link_cap=cap, document=document, offset=offset)
     for n in hood.nodes:
         n.update(color=COLOURS.get(n["kind"]), shape="box" if n["kind"] == "statement" else "dot",
                  path=urls().node(n["id"]))
     message = None
     if hood.truncated:
-        message = f"showing {len(hood.nodes)} of {hood.total} neighbours" + (
+        message = f"showing {offset + len(hood.nodes)} of {hood.total} neighbours" + (
             f" (at most {current_app.config['LINK_CAP']} per node)" if cap == current_app.config["LINK_CAP"]
             else f" (the explorer's limit of {current_app.config['MAX_NODES']} nodes)")
-    return jsonify({"nodes": hood.nodes, "edges": [e | {"arrows": "to"} for e in hood.edges],
-                    "truncated": hood.truncated, "total": hood.total, "message": message})
+    return jsonify({"nodes": hood.nodes, "edges": [e | {"arrows": "to"} | _edge_style(e) for e in hood.edges],
+                    "truncated": hood.truncated, "total": hood.total, "message": message,
+                    "next": offset + len(hood.nodes) if hood.truncated else None})

@@ -13,6 +13,7 @@ from flask import current_app, request, url_for
 from guidegraph.namespaces import GGV, ID
 
 _DOCUMENTS = str(ID) + "document/"
+_FINDINGS = str(ID) + "finding/"
 # parts of a document with no page of their own: they link to the document, at an anchor
 _ANCHORED_PARTS = ("reference", "marker", "section", "mention", "dose", "criterion")
 # the suffix of a page's JSON twin; every twin is routed as its page's endpoint plus this
@@ -67,9 +68,21 @@ class Urls:
         """Return the checks report, filtered (check, severity, document)."""
         return url_for("checks.report", **filters)
 
+    def finding(self, check: str, key: str) -> str:
+        """Return a finding's page, by the check that found it and its key (the last parts of its IRI)."""
+        return url_for("checks.finding", check=check, key=key)
+
+    def checks_csv(self, **filters) -> str:
+        """Return the checks report, filtered, as a CSV file."""
+        return url_for("checks.report_csv", **filters)
+
     def query(self, **args) -> str:
         """Return the SPARQL console: a typed ``query``, or a ``saved`` one with its parameters, a ``page``."""
         return url_for("console.console", **args)
+
+    def query_download(self, **args) -> str:
+        """Return the whole result of a console query (``query``, or ``saved`` with its parameters) as a file."""
+        return url_for("console.download", **args)
 
     def terms(self) -> str:
         """Return the prefixes and terms the console completes."""
@@ -98,6 +111,9 @@ class Urls:
             if len(parts) >= 3 and parts[1] in _ANCHORED_PARTS:
                 return self.document(parts[0], anchor=f"{parts[1]}-{parts[2]}")
             return None
+        if iri.startswith(_FINDINGS):
+            parts = iri[len(_FINDINGS):].split("/")
+            return self.finding(*parts) if len(parts) == 2 and all(parts) else None
         name = iri[len(GGV):] if iri.startswith(str(GGV)) else ""
         if name and "/" not in name:
             return self.concept(name)

@@ -419,6 +419,7 @@ def cmd_check(args) -> int:
 
     from guidegraph.checks.reviews import status, stored_reviews
     from guidegraph.checks.sparql import SEVERITIES, checked, findings, reaches
+    from guidegraph.views.report import csv_rows
 
     store = Store(args.store)
     if not store.exists():
@@ -441,13 +442,7 @@ def cmd_check(args) -> int:
                           "findings": [f.as_dict() | {"review": statuses[f.iri].as_dict()} for f in shown]},
                          indent=2))
     elif args.format == "csv":
-        out = csv.writer(sys.stdout)
-        out.writerow(["severity", "check", "type", "finding", "message", "within_document", "involves", "kind",
-                      "source_file", "start", "end", "quote"])
-        for f in shown:
-            for i in f.involves or [None]:
-                out.writerow([f.severity, f.check, f.type, f.iri, f.message, f.within_document] +
-                             ([i.iri, i.kind, i.source_file, i.start, i.end, i.quote] if i else [""] * 6))
+        csv.writer(sys.stdout).writerows(csv_rows(shown))
     else:
         _print_report(shown, statuses)
         _print_reviews(found, counted, statuses, stale)

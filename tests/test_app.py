@@ -271,6 +271,9 @@ def test_path_between_two_concepts_goes_through_statements(client):
     kinds = [n["kind"] for n in data["path"]]
     assert kinds[0] == kinds[-1] == "concept" and "statement" in kinds
     assert data["path"][0]["label"] == "spinal instability" and data["path"][-1]["label"] == "surgery"
+    # every step but the last names how it leads to the next
+    assert data["path"][0]["relation"] == "is mentioned in" and data["path"][-1]["relation"] is None
+    assert all(n["relation"] for n in data["path"][:-1])
     assert client.get("/pathways/path.json", query_string={"from": "Nope", "to": "Surgery"}).get_json()["path"] == []
 
 
@@ -301,7 +304,7 @@ def test_console_runs_saved_queries_with_parameters_and_pages_results(client):
     second = client.get("/query.json", query_string={"query": "SELECT ?s WHERE { ?s a gg:Statement }",
                                                       "page": 2}).get_json()
     assert second["total"] == 377 and len(second["rows"]) == 50
-    assert second["downloads"]["csv"].startswith("/sparql?query=")
+    assert second["downloads"]["csv"].startswith("/query/download?format=csv&query=")
     everything = client.get("/query.json", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o }"}).get_json()
     assert everything["truncated"] is True and everything["total"] == 5000
 
@@ -396,8 +399,9 @@ def test_every_json_twin_is_routed_as_its_page_endpoint_with_the_twin_suffix(app
 
     pages = {r.endpoint: r.rule for r in app.url_map.iter_rules()}
     twins = {e: rule for e, rule in pages.items() if e.endswith(TWIN)}
-    # overview, document, statement, concept, compare, search, checks, console, explorer, pathways, concept path
-    assert len(twins) == 11
+    # overview, document, statement, concept, compare, search, checks, finding, console, explorer, pathways,
+    # concept path
+    assert len(twins) == 12
     for endpoint, rule in twins.items():
         page = pages[endpoint.removesuffix(TWIN)]
         assert rule == (page.rstrip("/") or "/index") + ".json", endpoint
@@ -435,3 +439,118 @@ def test_statement_panel_shows_the_directive_of_an_anaphor_with_its_antecedent(c
     assert directive["words"] == "this approach" and directive["strength"] == "avoid"
     assert directive["antecedent"]["words"] == "Palliative chemoradiotherapy"
     assert directive["actionLabel"] == directive["antecedent"]["conceptLabel"]
+
+
+def test_a_finding_has_a_page_and_twin_at_its_iri_and_an_unknown_one_is_404(client):
+    finding = "https://w3id.org/guidegraph/id/finding/dangling-citation/3cb1605b42ccd2d543b518e5e53496dc"
+    from guidegraph.web.urls import Urls
+
+    with client.application.test_request_context():
+        path = Urls().node(finding)
+    assert path == "/finding/dangling-citation/3cb1605b42ccd2d543b518e5e53496dc"
+    data = client.get(path + ".json").get_json()
+    assert data["finding"] == finding and data["checkTitle"] == "Dangling citation markers"
+    (statement, marker) = data["involves"]
+    assert statement["inDocument"] == f"/document/{BREAST.rsplit('/', 1)[-1]}#statement-2525"
+    assert marker["label"] == "citation marker" and marker["quote"] == "5" and marker["before"].endswith("4, ")
+    assert "--dismiss" in data["reviewCommands"]["dismiss"]
+    assert client.get("/finding/dangling-citation/0000").status_code == 404
+    assert client.get("/finding/dangling-citation/0000.json").get_json()["status"] == 404
+    assert client.get("/finding/%22x/y").status_code == 400
+
+
+def test_the_checks_csv_download_holds_the_rows_of_guidegraph_check(client, built_store, run_cli):
+    download = client.get("/checks.csv")
+    assert download.mimetype == "text/csv" and "attachment" in download.headers["Content-Disposition"]
+    cli = run_cli("check", "--format", "csv", "--store", built_store.path)
+    assert download.get_data(as_text=True).splitlines() == cli.stdout.splitlines()
+    errors = client.get("/checks.csv?severity=error").get_data(as_text=True).splitlines()
+    assert len(errors) == 41 and all(r.startswith("error,") for r in errors[1:])
+
+
+def test_the_compare_matrix_filters_and_links_its_marks_to_findings(client):
+    data = client.get("/compare.json?status=disagree").get_json()
+    assert data["rows"] and all(r["status"] == "disagree" for r in data["rows"])
+    assert all(f["path"].startswith("/finding/") for r in data["rows"] for f in r["findings"])
+    assert client.get("/compare?status=maybe").status_code == 400
+    assert client.get("/compare.json?document=nothing.txt").get_json()["status"] == 400
+
+
+VOCABULARY = "https://w3id.org/guidegraph/vocabulary#"
+
+
+def test_a_cancer_with_or_without_its_subtype_and_a_performance_status_selects_its_pathways(client):
+    breast = {"condition": VOCABULARY + "BreastCancer", "PerformanceStatus": "1", "status": ""}
+    data = client.get("/pathways.json", query_string=breast).get_json()
+    assert len(data["pathways"]) == 4
+    assert {p["sourceFile"] for p in data["pathways"]} == {"oracle-breast-cancer-bone-metastasis.txt"}
+    # a subtype the situation does not give is explained, not silently unknown
+    assert all(c["met"] is None and c["reason"].startswith("not given: choose") for p in data["pathways"]
+               for c in p["conditions"])
+    her2 = client.get("/pathways.json", query_string={"condition": VOCABULARY + "HER2PositiveBreastCancer"}).get_json()
+    # the other subtypes are disjoint from it in the vocabulary: their pathways do not fit
+    assert [p["label"] for p in her2["pathways"]][0] == "HER2-Positive Disease"
+    assert "Triple-Negative Disease" not in [p["label"] for p in her2["pathways"]]
+
+
+def test_the_situation_picker_offers_subtypes_under_the_cancer_and_statuses_once(client):
+    html = client.get("/pathways").get_data(as_text=True)
+    cancer = re.search(r'<select name="condition">(.*?)</select>', html, re.S).group(1)
+    assert "HER2-positive breast cancer" in cancer and "esophageal adenocarcinoma" in cancer
+    statuses = re.findall(r'name="status" value="([^"]+)"', html)
+    assert len(statuses) == len(set(statuses)) and VOCABULARY + "HER2PositiveBreastCancer" not in statuses
+    assert VOCABULARY + "Postmenopausal" in statuses
+
+
+def test_a_spinal_instability_score_selects_the_statements_for_its_band(client):
+    data = client.get("/pathways.json", query_string={"SINS": "13"}).get_json()
+    texts = [s["text"] for s in data["statements"]]
+    assert any("SINS score ≥13" in t for t in texts)
+    stable = client.get("/pathways.json", query_string={"SINS": "3"}).get_json()
+    assert not any("≥13" in s["text"] and "≤6" not in s["text"] for s in stable["statements"])
+
+
+def test_a_low_creatinine_clearance_rules_out_the_step_that_needs_adequate_renal_function(client):
+    situation = {"condition": VOCABULARY + "EsophagealCancer", "PerformanceStatus": "3", "CreatinineClearance": "25"}
+    data = client.get("/pathways.json", query_string=situation).get_json()
+    (poor,) = data["pathways"]
+    step = next(s for s in poor["steps"] if "adequate renal function" in s["text"])
+    assert step["applies"] is False
+    assert any(c["met"] is False and "25 mL/min" in c["reason"] for c in step["conditions"])
+    assert any(n["withholds"] for n in step["safety"])
+    # the picture does not offer the withheld action
+    drawn = {n["id"] for n in poor["drawing"]["nodes"]}
+    assert VOCABULARY + "ZoledronicAcid" not in drawn
+    assert any(n["withholds"] and n["path"].startswith("/document/") for n in data["safety"])
+    healthy = client.get("/pathways.json", query_string=situation | {"CreatinineClearance": "90"}).get_json()
+    (poor,) = healthy["pathways"]
+    step = next(s for s in poor["steps"] if "adequate renal function" in s["text"])
+    assert step["applies"] is True and VOCABULARY + "ZoledronicAcid" in {n["id"] for n in poor["drawing"]["nodes"]}
+
+
+def test_a_saved_query_keeps_its_parameter_when_its_text_is_run_again_and_downloads_whole(client):
+    breast = "https://w3id.org/guidegraph/id/document/oracle-breast-cancer-bone-metastasis"
+    opened = client.get("/query.json", query_string={"saved": "document-citations", "document": breast}).get_json()
+    again = client.get("/query.json", query_string={"saved": "document-citations", "document": breast,
+                                                     "query": opened["query"]}).get_json()
+    assert again["total"] == opened["total"] == 4 and again["values"] == {"document": breast}
+    download = client.get(again["downloads"]["csv"])
+    assert download.mimetype == "text/csv" and "attachment" in download.headers["Content-Disposition"]
+    assert len(download.get_data(as_text=True).splitlines()) == 5
+    assert client.get("/query/download?format=exe&query=ASK{}").status_code == 400
+
+
+def test_select_star_lists_columns_as_the_query_names_them_and_pages_are_a_window(client):
+    data = client.get("/query.json", query_string={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}).get_json()
+    assert data["columns"] == ["s", "p", "o"]
+    html = client.get("/query", query_string={"query": "SELECT ?s WHERE { ?s ?p ?o }", "page": 50}).get_data(
+        as_text=True)
+    assert len(re.findall(r'<nav class="pages">.*?</nav>', html, re.S)[0].split("<a ")) < 12
+
+
+def test_the_statement_panel_links_its_citations_its_findings_and_its_spot_in_the_document(client):
+    html = client.get(BREAST + "/statement/2525").get_data(as_text=True)
+    assert f'href="{BREAST}#statement-2525"' in html
+    assert f'href="{BREAST}#reference-4">[4]' in html and f'href="{BREAST}#marker-2631">[5]' in html
+    assert 'class="finding-link" href="/finding/dangling-citation/' in html
+    assert 'class="explore-link" rel="nofollow" href="/explore?node=' in html

@@ -134,7 +134,8 @@ HOSTILE = ['"', "'x", "<script>alert(1)</script>", "\x00", _Raw("%FF"), _Raw("%E
            "nan", "inf", "1e999", "x" * 5000, "https://example.org/unknown", "relative/iri", "http://[::1",
            "http://x:99999/", "", " ", "../../etc/passwd"]
 # good values for what a route needs to reach the code that reads the other parameters
-PATH_DEFAULTS = {"slug": BREAST, "start": "1277", "name": "ZoledronicAcid", "filename": "guidegraph.css"}
+PATH_DEFAULTS = {"slug": BREAST, "start": "1277", "name": "ZoledronicAcid", "filename": "guidegraph.css",
+                 "check": "dangling-citation", "key": "3cb1605b42ccd2d543b518e5e53496dc"}
 ARG_DEFAULTS = {"explore.expand": {"node": STATEMENT_IRI}}
 SKIPPED = ("/sparql", "/query")  # another module's routes, swept on their own
 

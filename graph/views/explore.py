@@ -40,19 +40,28 @@ KINDS = {
 _PRIORITY = ["document", "section", "statement", "concept", "reference", "finding", "pathway", "step", "marker",
              "dose", "criterion", "mention", "anchor", "node"]
 
+# a class a node has is an edge only where the reasoner concluded it (the inferred graph): there it is the news
 NEIGHBOURS_QUERY = """
 SELECT ?other ?p ?direction ?g WHERE {
   { GRAPH ?g { ?node ?p ?other } BIND("out" AS ?direction) }
   UNION { GRAPH ?g { ?other ?p ?node } BIND("in" AS ?direction) }
-  FILTER(isIRI(?other) && ?p != rdf:type && ?p != oa:hasSource && ?other != ?node)
+  FILTER(isIRI(?other) && ?p != oa:hasSource && ?other != ?node)
+  FILTER(?p != rdf:type || ?g = <https://w3id.org/guidegraph/id/graph/inferred>)
 }"""
 LABELS_QUERY = """
-SELECT ?n (SAMPLE(?t) AS ?type) (SAMPLE(?l) AS ?label) WHERE {
+SELECT ?n (SAMPLE(?t) AS ?type) (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?content) (SAMPLE(?s) AS ?strength)
+       (SAMPLE(?a) AS ?action) WHERE {
   VALUES ?n { %s }
   OPTIONAL { ?n a ?t }
   OPTIONAL { { ?n gg:text ?l } UNION { ?n dcterms:title ?l } UNION { ?n skos:prefLabel ?l } UNION { ?n gg:heading ?l }
              UNION { ?n rdfs:label ?l } UNION { ?n gg:asWritten ?l } UNION { ?n rdfs:comment ?l } }
+  OPTIONAL { ?n c4o:hasContent ?c }
+  OPTIONAL { ?n gg:strength/skos:prefLabel ?s }
+  OPTIONAL { ?n gg:action/skos:prefLabel ?a }
 } GROUP BY ?n"""
+# the kinds of node that stand between two others (a mention between a statement and its concept, an anchor
+# between a statement and its text): left out unless asked for, since the direct edge says the same
+INTERMEDIATE = {"mention", "anchor"}
 
 
 @dataclass
@@ -104,7 +113,7 @@ def describe(store, iris: list[str]) -> dict[str, dict]:
         for r in select(store, LABELS_QUERY % values):
             kinds = [KINDS.get(str(r.get("type")))]
             kind = next((k for k in kinds if k), "node")
-            label = str(r.get("label") or local_name(r["n"]))
+            label = str(r.get("label") or _label_without_text(kind, r))
             out[r["n"]] = {"id": r["n"], "kind": kind, "label": label if len(label) <= 60 else label[:57] + "…",
                            "title": label}
     for i in iris:
@@ -112,27 +121,47 @@ def describe(store, iris: list[str]) -> dict[str, dict]:
     return out
 
 
+def _label_without_text(kind: str, row: dict) -> str:
+    """Name a node that has no text of its own by what it is: a marker by its number, a directive by its action."""
+    local = local_name(row["n"])
+    if row.get("content") and kind == "marker":
+        return f"marker [{row['content']}]"
+    if row.get("action"):
+        return f"{row.get('strength') or 'directive'}: {row['action']}"
+    if "/" in row["n"]:
+        # the part of a data IRI that names what it is ("…/dose/1801" → "dose at 1801")
+        parent = row["n"].rstrip("/").split("/")[-2]
+        if local.isdigit():
+            return f"{kind if kind != 'node' else parent} at {local}"
+        return f"{kind if kind != 'node' else parent} {local[:8]}"
+    return local
+
+
 def neighbours(store, iri: str, graphs: tuple[str, ...] = ("asserted",), kinds: set[str] | None = None,
-               link_cap: int = 25, document: str | None = None) -> Neighbourhood:
+               link_cap: int = 25, document: str | None = None, offset: int = 0) -> Neighbourhood:
     """Return up to ``link_cap`` neighbours of a node in the chosen graph groups, of the chosen kinds.
 
     With ``document`` (a slug), nodes of other documents are left out (concepts and other
-    shared nodes stay).
+    shared nodes stay). ``offset`` skips that many neighbours in their order (the next page).
+    Mentions and anchors are left out unless ``kinds`` asks for them.
     """
     prefixes = tuple(p for g in graphs for p in GRAPH_GROUPS.get(g, ()))
     rows = [r for r in select(store, NEIGHBOURS_QUERY, node=parse_iri(iri)) if str(r["g"]).startswith(prefixes)]
     info = describe(store, sorted({r["other"] for r in rows}))
     if kinds:
         rows = [r for r in rows if info[r["other"]]["kind"] in kinds]
+    else:
+        rows = [r for r in rows if info[r["other"]]["kind"] not in INTERMEDIATE]
     if document:
         docs = "https://w3id.org/guidegraph/id/document/"
         rows = [r for r in rows if not r["other"].startswith(docs)
                 or r["other"][len(docs):].split("/")[0] == document]
     order = {k: i for i, k in enumerate(_PRIORITY)}
     others = sorted({r["other"] for r in rows}, key=lambda o: (order.get(info[o]["kind"], 99), info[o]["label"]))
-    kept = set(others[:link_cap])
-    result = Neighbourhood(truncated=len(others) > link_cap, total=len(others))
-    result.nodes = [info[o] for o in others[:link_cap]]
+    page = others[offset:offset + link_cap]
+    kept = set(page)
+    result = Neighbourhood(truncated=len(others) > offset + link_cap, total=len(others))
+    result.nodes = [info[o] for o in page]
     seen = set()
     for r in rows:
         if r["other"] not in kept:

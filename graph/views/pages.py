@@ -370,10 +370,18 @@ SELECT ?i ?label ?parent ?parentLabel ?file ?st ?modality ?text WHERE {
   MINUS { ?i skos:broader/skos:topConceptOf gg:vocabulary }
 }"""
 COMPARE_DETAILS_QUERY = """
-SELECT ?st ?what ?value WHERE {
+SELECT DISTINCT ?st ?what ?value WHERE {
   { ?st gg:doseSchedule/gg:asWritten ?value BIND("dose" AS ?what) }
   UNION { ?st gg:population/gg:asWritten ?value BIND("population" AS ?what) }
+  UNION { ?st gg:directive ?d . ?d gg:strength/skos:prefLabel ?strength ; gg:action/skos:prefLabel ?action .
+          BIND(CONCAT(STR(?strength), " ", STR(?action)) AS ?value) BIND("directive" AS ?what) }
+  UNION { ?st gg:belief ?b . ?b gg:action/skos:prefLabel ?action ; gg:effect/skos:prefLabel ?effect .
+          OPTIONAL { ?b gg:outcome/gg:asWritten ?outcome }
+          BIND(CONCAT(STR(?action), " ", STR(?effect), COALESCE(CONCAT(" ", ?outcome), "")) AS ?value)
+          BIND("belief" AS ?what) }
 }"""
+# what a cell shows of each statement beside its words
+COMPARE_DETAILS = ("dose", "population", "directive", "belief")
 COMPARE_FINDINGS_QUERY = """
 SELECT ?finding ?type ?message ?st ?about WHERE {
   GRAPH <https://w3id.org/guidegraph/id/graph/findings> { ?finding a ?type ; rdfs:comment ?message ; gg:involves ?st
@@ -386,7 +394,7 @@ def compare_view(store) -> dict:
     """Return the intervention × document matrix: what each document says about each intervention."""
     details: dict[str, dict[str, set]] = {}
     for r in select(store, COMPARE_DETAILS_QUERY):
-        details.setdefault(r["st"], {"dose": set(), "population": set()})[r["what"]].add(r["value"])
+        details.setdefault(r["st"], {k: set() for k in COMPARE_DETAILS})[r["what"]].add(r["value"])
     involved: dict[str, list[dict]] = {}
     for r in select(store, COMPARE_FINDINGS_QUERY):
         involved.setdefault(r["st"], []).append({"finding": r["finding"], "type": local_name(r["type"]),
@@ -396,13 +404,14 @@ def compare_view(store) -> dict:
     for r in select(store, COMPARE_QUERY):
         files.add(r["file"])
         row = rows.setdefault(r["i"], {"intervention": r["i"], "label": r["label"], "group": r["parentLabel"],
-                                       "cells": {}, "status": None, "notes": []})
+                                       "cells": {}, "status": None, "notes": [], "findings": []})
         cell = row["cells"].setdefault(r["file"], [])
         if any(s["statement"] == r["st"] for s in cell):
             continue
-        extra = details.get(r["st"], {"dose": set(), "population": set()})
+        extra = details.get(r["st"], {k: set() for k in COMPARE_DETAILS})
         cell.append({"statement": r["st"], "text": r["text"], "modality": local_name(r["modality"]),
-                     "doses": sorted(extra["dose"]), "population": sorted(extra["population"])})
+                     "doses": sorted(extra["dose"]), "population": sorted(extra["population"]),
+                     "directives": sorted(extra["directive"]), "beliefs": sorted(extra["belief"])})
     for row in rows.values():
         statements = {s["statement"] for cell in row["cells"].values() for s in cell}
         findings = {}
@@ -412,10 +421,11 @@ def compare_view(store) -> dict:
         conflicts = [f for f, sts in findings.values() if f["type"] != "RepeatedRecommendation" and len(sts) > 1]
         agreements = [f for f, sts in findings.values() if f["type"] == "RepeatedRecommendation"
                       and f["about"] == row["intervention"]]
-        if conflicts:
-            row["status"], row["notes"] = "disagree", [f["message"] for f in conflicts]
-        elif agreements:
-            row["status"], row["notes"] = "agree", [f["message"] for f in agreements]
+        marks = conflicts or agreements
+        if marks:
+            row["status"] = "disagree" if conflicts else "agree"
+            row["notes"] = [f["message"] for f in marks]
+            row["findings"] = [{"finding": f["finding"], "type": f["type"], "message": f["message"]} for f in marks]
     ordered = sorted(rows.values(), key=lambda r: (r["group"], r["label"]))
     return {"documents": sorted(files), "rows": ordered,
             "sparql": [COMPARE_QUERY.strip(), COMPARE_DETAILS_QUERY.strip(), COMPARE_FINDINGS_QUERY.strip()]}
