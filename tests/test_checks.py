@@ -570,14 +570,14 @@ def test_check_exits_0_when_nothing_reaches_the_threshold(tmp_path, run_cli):
 
 def test_check_text_report_groups_by_severity_and_document(built_store, run_cli):
     out = run_cli("check", "--store", built_store.path).stdout
-    assert out.index("ERROR (20)") < out.index("WARNING (19)") < out.index("INFO (47)")
+    assert out.index("ERROR (20)") < out.index("WARNING (19)") < out.index("INFO (46)")
     assert f"  {ESO}\n    [dangling-citation] Citation marker 5 in {ESO}" in out
     assert out.rstrip().endswith("85 findings: 20 error, 19 warning, 46 info")
 
 
 def test_check_json_and_csv_shapes(built_store, run_cli):
     data = json.loads(run_cli("check", "--store", built_store.path, "--format", "json").stdout)
-    assert data["counts"] == {"error": 20, "warning": 19, "info": 47}
+    assert data["counts"] == {"error": 20, "warning": 19, "info": 46}
     first = data["findings"][0]
     assert set(first) == {"finding", "type", "check", "severity", "message", "withinDocument", "involves", "review"}
     assert set(first["involves"][0]) == {"iri", "kind", "document", "source_file", "start", "end", "quote"}
