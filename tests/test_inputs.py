@@ -222,3 +222,13 @@ def test_a_folder_without_any_document_name_is_still_a_clear_error(tmp_path):
     (tmp_path / "image.png").write_bytes(b"\x89PNG")
     with pytest.raises(CorpusError, match="no documents in this folder"):
         find_inputs([tmp_path])
+
+
+def test_a_folders_own_notes_are_not_documents_unless_named(tmp_path):
+    shutil.copy(SMALL, tmp_path / "doc.txt")
+    for name in ("README.md", "SOURCES.md", "LICENSE.txt", "CHANGELOG.md"):
+        (tmp_path / name).write_text("# Where these pages came from\n\nSaved from their sites on 2026-12-01.\n")
+    found = find_inputs([tmp_path])
+    assert found.files == [tmp_path / "doc.txt"] and found.refused == []
+    # named on the command line, a notes file is built like any other
+    assert find_inputs([tmp_path / "SOURCES.md"]).files == [tmp_path / "SOURCES.md"]

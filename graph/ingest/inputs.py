@@ -30,6 +30,11 @@ from guidegraph.ingest.document import slug_for, source_name
 from guidegraph.paths import default_corpus_path
 
 DOCUMENT_SUFFIXES = {".txt", ".text", ".md"}
+# a folder's own notes, by the names folders give them: what the corpus is and where it came from, not
+# guidance (README.md also holds the corpus table, read by ingest.metadata). Named on the command line,
+# such a file is still built.
+FOLDER_NOTES = {"readme", "sources", "license", "licence", "copying", "notice", "changelog", "contributing",
+                "authors"}
 
 
 @dataclass
@@ -91,7 +96,7 @@ def _folder_documents(folder: Path) -> tuple[list[Path], list[Refusal]]:
     found: list[Path] = []
     bad: list[Refusal] = []
     for p in sorted(folder.iterdir()):
-        if p.suffix.lower() not in DOCUMENT_SUFFIXES or p.name.lower() == "readme.md":
+        if p.suffix.lower() not in DOCUMENT_SUFFIXES or p.stem.lower() in FOLDER_NOTES:
             continue
         problem = _folder_entry_problem(p, folder, inside)
         if problem:
